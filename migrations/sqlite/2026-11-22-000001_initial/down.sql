@@ -1,0 +1,13 @@
+DROP TABLE audit_log;
+DROP TABLE reminders;
+DROP TABLE report_rows;
+DROP TABLE submission_files;
+DROP TABLE submissions;
+DROP TABLE reporting_periods;
+DROP TABLE task_assignments;
+DROP TABLE tasks;
+DROP TABLE task_groups;
+DROP TABLE plans;
+DROP TABLE users;
+DROP TABLE agency_aliases;
+DROP TABLE agencies;

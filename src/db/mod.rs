@@ -1,0 +1,36 @@
+//! Database access: one connection type for SQLite (embedded default) and PostgreSQL.
+//!
+//! The backend is chosen from the URL scheme here rather than by Diesel's
+//! `MultiConnection::establish`, which tries every backend and hides the real error. Queries
+//! are written once against [`DbConnection`]; the few that need backend-specific SQL (bulk
+//! inserts, row claims) match on the variant through [`with_backend!`]. Blocking database work
+//! runs on actix's blocking pool ([`Db::run`]), never on the async executor.
+
+pub mod agencies;
+pub mod audit;
+pub mod connection;
+pub mod migrations;
+pub mod periods;
+pub mod plans;
+pub mod schema;
+pub mod submissions;
+pub mod users;
+
+pub use connection::{Backend, DatabaseUrl, Db, DbConnection};
+
+/// Runs the same block with `$conn` bound to the backend's own connection type, for queries
+/// that `MultiConnection` cannot express. The block is compiled once per backend.
+#[macro_export]
+macro_rules! with_backend {
+    ($conn:expr, |$c:ident| $body:block) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
+/// The current time as stored: UTC without an offset.
+pub fn now_utc() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

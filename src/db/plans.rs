@@ -1,0 +1,302 @@
+//! Plans, their task groups, tasks and task assignments.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::{
+    agencies::{self, NewAgency},
+    now_utc,
+    schema::{plans, task_assignments, task_groups, tasks},
+    DbConnection,
+};
+use crate::{
+    domain::{
+        finding::Finding,
+        plan::{PlanDraft, TaskDraft},
+    },
+    error::{AppError, AppResult},
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = plans)]
+pub struct Plan {
+    pub id: i64,
+    pub province: String,
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub title: String,
+    pub report_rule: Option<String>,
+    pub report_rules: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = tasks)]
+pub struct Task {
+    pub id: i64,
+    pub plan_id: i64,
+    pub group_id: Option<i64>,
+    pub code: String,
+    pub title: String,
+    pub due_kind: String,
+    pub due_end: Option<NaiveDate>,
+    pub due_text: String,
+    pub kpi: String,
+    pub position: i32,
+}
+
+/// The result of storing a draft: the plan's id and what was noticed while linking agencies.
+#[derive(Debug)]
+pub struct StoredPlan {
+    pub plan_id: i64,
+    pub findings: Vec<Finding>,
+}
+
+/// Stores a plan draft in one transaction: plan, groups, tasks, and assignments to agencies
+/// of the plan's province. A name the registry does not know becomes a new, unconfirmed
+/// agency and a finding; nothing is dropped.
+pub fn store_draft(
+    conn: &mut DbConnection,
+    draft: &PlanDraft,
+    source_file_name: Option<&str>,
+    activate: bool,
+) -> AppResult<StoredPlan> {
+    let province = draft.plan.province.clone().ok_or_else(|| {
+        AppError::BadRequest(
+            "Không xác định được tỉnh của kế hoạch; hãy chỉ rõ tỉnh (ví dụ --province \"Trà Vinh\")."
+                .into(),
+        )
+    })?;
+    conn.transaction(|conn| {
+        let rules = serde_json::to_string(&draft.plan.report_rules).expect("rules serialise");
+        let rule = draft
+            .plan
+            .report_due
+            .as_ref()
+            .map(|r| serde_json::to_string(r).expect("rule serialises"));
+        let now = now_utc();
+        let row = (
+            plans::province.eq(&province),
+            plans::number.eq(&draft.plan.number),
+            plans::issued_on.eq(draft.plan.issued_on),
+            plans::title.eq(&draft.plan.title),
+            plans::report_rule.eq(rule),
+            plans::report_rules.eq(rules),
+            plans::status.eq(if activate { "active" } else { "draft" }),
+            plans::source_file_name.eq(source_file_name),
+            plans::created_at.eq(now),
+            plans::activated_at.eq(activate.then_some(now)),
+        );
+        let plan_id: i64 = crate::with_backend!(conn, |c| {
+            diesel::insert_into(plans::table)
+                .values(row)
+                .returning(plans::id)
+                .get_result(c)?
+        });
+        let mut findings = Vec::new();
+        let mut group_ids: HashMap<&str, i64> = HashMap::new();
+        for (position, task) in draft.tasks.iter().enumerate() {
+            let group_id = match task.group.as_str() {
+                "" => None,
+                title => Some(match group_ids.get(title) {
+                    Some(id) => *id,
+                    None => {
+                        let id =
+                            insert_group(conn, plan_id, group_ids.len(), &group_code(task), title)?;
+                        group_ids.insert(title, id);
+                        id
+                    }
+                }),
+            };
+            let task_id = insert_task(conn, plan_id, group_id, position, task)?;
+            assign(conn, &province, task_id, task, &mut findings)?;
+        }
+        Ok(StoredPlan { plan_id, findings })
+    })
+}
+
+/// A group's code is its leaves' code without the last token ("7.a.1" → "7.a").
+fn group_code(task: &TaskDraft) -> String {
+    match task.code.rsplit_once('.') {
+        Some((head, _)) => head.to_string(),
+        None => task.group.clone(),
+    }
+}
+
+fn insert_group(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    position: usize,
+    code: &str,
+    title: &str,
+) -> AppResult<i64> {
+    let row = (
+        task_groups::plan_id.eq(plan_id),
+        task_groups::code.eq(code),
+        task_groups::title.eq(title),
+        task_groups::position.eq(position as i32),
+    );
+    Ok(crate::with_backend!(conn, |c| {
+        diesel::insert_into(task_groups::table)
+            .values(row)
+            .on_conflict((task_groups::plan_id, task_groups::code))
+            .do_update()
+            .set(task_groups::title.eq(title))
+            .returning(task_groups::id)
+            .get_result(c)?
+    }))
+}
+
+fn insert_task(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    group_id: Option<i64>,
+    position: usize,
+    task: &TaskDraft,
+) -> AppResult<i64> {
+    let kpi = serde_json::to_string(&task.kpi).expect("kpi serialises");
+    let row = (
+        tasks::plan_id.eq(plan_id),
+        tasks::group_id.eq(group_id),
+        tasks::code.eq(&task.code),
+        tasks::title.eq(&task.title),
+        tasks::due_kind.eq(task.due.kind.as_str()),
+        tasks::due_end.eq(task.due.end),
+        tasks::due_text.eq(&task.due.text),
+        tasks::kpi.eq(kpi),
+        tasks::position.eq(position as i32),
+    );
+    crate::with_backend!(conn, |c| {
+        diesel::insert_into(tasks::table)
+            .values(row)
+            .returning(tasks::id)
+            .get_result(c)
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => AppError::BadRequest(format!(
+                    "Mã nhiệm vụ \"{}\" xuất hiện hai lần trong kế hoạch; mỗi nhiệm vụ cần một mã riêng.",
+                    task.code
+                )),
+                other => AppError::Database(other),
+            })
+    })
+}
+
+fn assign(
+    conn: &mut DbConnection,
+    province: &str,
+    task_id: i64,
+    task: &TaskDraft,
+    findings: &mut Vec<Finding>,
+) -> AppResult<()> {
+    let roles = task
+        .lead
+        .iter()
+        .map(|n| (n, "lead"))
+        .chain(task.coordinating.iter().map(|n| (n, "coordinating")));
+    for (name, role) in roles {
+        let agency_id = match agencies::find_by_spelling(conn, province, name)? {
+            Some(agency) => agency.id,
+            None => {
+                findings.push(
+                    Finding::warning(format!(
+                        "Cơ quan \"{name}\" chưa có trong danh mục của tỉnh {province}; đã tạo mới ở trạng thái chờ xác nhận. Hãy kiểm tra tên hoặc thêm bí danh cho cơ quan đúng."
+                    ))
+                    .at(format!("nhiệm vụ {}", task.code)),
+                );
+                agencies::insert(
+                    conn,
+                    &NewAgency {
+                        province: province.to_string(),
+                        name: name.clone(),
+                        kind: "other".into(),
+                        confirmed: false,
+                        ..NewAgency::default()
+                    },
+                )?
+            }
+        };
+        // A name listed twice for one task (lead and coordinating) keeps its first role.
+        let exists: i64 = task_assignments::table
+            .filter(task_assignments::task_id.eq(task_id))
+            .filter(task_assignments::agency_id.eq(agency_id))
+            .count()
+            .get_result(conn)?;
+        if exists == 0 {
+            diesel::insert_into(task_assignments::table)
+                .values((
+                    task_assignments::task_id.eq(task_id),
+                    task_assignments::agency_id.eq(agency_id),
+                    task_assignments::role.eq(role),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Finds a plan by its id ("3") or its number ("13/KH-UBND").
+pub fn find(conn: &mut DbConnection, key: &str) -> AppResult<Plan> {
+    let key = key.trim();
+    let by_id = key.parse::<i64>().ok();
+    let mut query = plans::table.select(Plan::as_select()).into_boxed();
+    query = match by_id {
+        Some(id) => query.filter(plans::id.eq(id)),
+        None => query.filter(plans::number.eq(key)),
+    };
+    let found: Vec<Plan> = query.order(plans::id.desc()).limit(2).load(conn)?;
+    match found.len() {
+        0 => Err(AppError::NotFound(format!("kế hoạch \"{key}\" (nhập số thứ tự hoặc số hiệu như 13/KH-UBND)"))),
+        1 => Ok(found.into_iter().next().expect("one row")),
+        _ => Err(AppError::BadRequest(format!(
+            "Có nhiều kế hoạch mang số hiệu \"{key}\" (ở các tỉnh khác nhau); hãy dùng số thứ tự của kế hoạch."
+        ))),
+    }
+}
+
+pub fn list(conn: &mut DbConnection) -> AppResult<Vec<Plan>> {
+    Ok(plans::table
+        .order(plans::id)
+        .select(Plan::as_select())
+        .load(conn)?)
+}
+
+pub fn tasks_of(conn: &mut DbConnection, plan_id: i64) -> AppResult<Vec<Task>> {
+    Ok(tasks::table
+        .filter(tasks::plan_id.eq(plan_id))
+        .filter(tasks::retired_at.is_null())
+        .order(tasks::position)
+        .select(Task::as_select())
+        .load(conn)?)
+}
+
+/// The tasks an agency has in a plan, with its role ("lead" or "coordinating").
+pub fn tasks_of_agency(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    agency_id: i64,
+) -> AppResult<Vec<(Task, String)>> {
+    Ok(tasks::table
+        .inner_join(task_assignments::table)
+        .filter(tasks::plan_id.eq(plan_id))
+        .filter(task_assignments::agency_id.eq(agency_id))
+        .filter(tasks::retired_at.is_null())
+        .order(tasks::position)
+        .select((Task::as_select(), task_assignments::role))
+        .load(conn)?)
+}
+
+/// Every agency that has at least one task in the plan: the agencies expected to report.
+pub fn assigned_agency_ids(conn: &mut DbConnection, plan_id: i64) -> AppResult<Vec<i64>> {
+    Ok(task_assignments::table
+        .inner_join(tasks::table)
+        .filter(tasks::plan_id.eq(plan_id))
+        .select(task_assignments::agency_id)
+        .distinct()
+        .order(task_assignments::agency_id)
+        .load(conn)?)
+}

@@ -1,0 +1,252 @@
+//! Submissions (one uploaded file, versioned), their original bytes and their report rows.
+//!
+//! The original is stored before anything reads it, so that a file the pipeline cannot
+//! understand is still kept byte for byte and can be downloaded again.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::{
+    now_utc,
+    schema::{report_rows, submission_files, submissions},
+    DbConnection,
+};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = submissions)]
+pub struct Submission {
+    pub id: i64,
+    pub plan_id: i64,
+    pub agency_id: i64,
+    pub period: String,
+    pub version: i32,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_at: NaiveDateTime,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub outcome: String,
+    pub outcome_message: Option<String>,
+    pub findings: String,
+}
+
+pub struct NewSubmission<'a> {
+    pub plan_id: i64,
+    pub agency_id: i64,
+    pub period: &'a str,
+    pub uploaded_by: Option<i64>,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// What storing an original produced.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoredOriginal {
+    pub id: i64,
+    pub version: i32,
+    pub sha256: String,
+    /// True when the identical file was already stored for this agency and period: nothing
+    /// new was written and `id`/`version` are those of the earlier upload.
+    pub duplicate: bool,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Stores the original as the next version for (plan, agency, period), or recognises an
+/// identical earlier upload. Concurrent uploads for the same agency retry on the version's
+/// unique key.
+pub fn store_original(conn: &mut DbConnection, new: &NewSubmission) -> AppResult<StoredOriginal> {
+    let sha = sha256_hex(new.bytes);
+    for _attempt in 0..5 {
+        let result = conn.transaction(|conn| {
+            let existing: Option<(i64, i32)> = submissions::table
+                .filter(submissions::plan_id.eq(new.plan_id))
+                .filter(submissions::agency_id.eq(new.agency_id))
+                .filter(submissions::period.eq(new.period))
+                .filter(submissions::sha256.eq(&sha))
+                .select((submissions::id, submissions::version))
+                .first(conn)
+                .optional()?;
+            if let Some((id, version)) = existing {
+                return Ok(StoredOriginal {
+                    id,
+                    version,
+                    sha256: sha.clone(),
+                    duplicate: true,
+                });
+            }
+            let latest: Option<i32> = submissions::table
+                .filter(submissions::plan_id.eq(new.plan_id))
+                .filter(submissions::agency_id.eq(new.agency_id))
+                .filter(submissions::period.eq(new.period))
+                .select(diesel::dsl::max(submissions::version))
+                .first(conn)?;
+            let version = latest.unwrap_or(0) + 1;
+            let row = (
+                submissions::plan_id.eq(new.plan_id),
+                submissions::agency_id.eq(new.agency_id),
+                submissions::period.eq(new.period),
+                submissions::version.eq(version),
+                submissions::uploaded_by.eq(new.uploaded_by),
+                submissions::uploaded_at.eq(now_utc()),
+                submissions::file_name.eq(new.file_name),
+                submissions::content_type.eq(new.content_type),
+                submissions::size_bytes.eq(new.bytes.len() as i64),
+                submissions::sha256.eq(&sha),
+                submissions::outcome.eq("received"),
+                submissions::findings.eq("[]"),
+            );
+            let id: i64 = crate::with_backend!(conn, |c| {
+                diesel::insert_into(submissions::table)
+                    .values(row)
+                    .returning(submissions::id)
+                    .get_result(c)?
+            });
+            diesel::insert_into(submission_files::table)
+                .values((
+                    submission_files::submission_id.eq(id),
+                    submission_files::bytes.eq(new.bytes),
+                ))
+                .execute(conn)?;
+            Ok::<_, diesel::result::Error>(StoredOriginal {
+                id,
+                version,
+                sha256: sha.clone(),
+                duplicate: false,
+            })
+        });
+        match result {
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => continue,
+            other => return Ok(other?),
+        }
+    }
+    Err(AppError::Conflict(
+        "Nhiều tệp của cùng đơn vị đang được gửi cùng lúc; vui lòng gửi lại.".into(),
+    ))
+}
+
+pub fn set_outcome(
+    conn: &mut DbConnection,
+    id: i64,
+    outcome: &str,
+    message: Option<&str>,
+    findings_json: &str,
+) -> AppResult<()> {
+    diesel::update(submissions::table.find(id))
+        .set((
+            submissions::outcome.eq(outcome),
+            submissions::outcome_message.eq(message),
+            submissions::findings.eq(findings_json),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = report_rows)]
+pub struct NewReportRow {
+    pub submission_id: i64,
+    pub task_id: Option<i64>,
+    pub sheet: String,
+    pub source_row: i32,
+    pub status: Option<String>,
+    pub progress_percent: Option<i32>,
+    pub result: String,
+    pub difficulties: String,
+    pub proposals: String,
+    pub match_method: Option<String>,
+    /// Per mille (0–1000).
+    pub match_score: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = report_rows)]
+pub struct ReportRow {
+    pub id: i64,
+    pub submission_id: i64,
+    pub task_id: Option<i64>,
+    pub sheet: String,
+    pub source_row: i32,
+    pub status: Option<String>,
+    pub progress_percent: Option<i32>,
+    pub result: String,
+    pub difficulties: String,
+    pub proposals: String,
+    pub match_method: Option<String>,
+    pub match_score: Option<i32>,
+}
+
+/// Inserts report rows in multi-row batches.
+pub fn insert_rows(conn: &mut DbConnection, rows: &[NewReportRow]) -> AppResult<()> {
+    for batch in rows.chunks(500) {
+        crate::with_backend!(&mut *conn, |c| {
+            diesel::insert_into(report_rows::table)
+                .values(batch)
+                .execute(c)?
+        });
+    }
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> AppResult<Submission> {
+    submissions::table
+        .find(id)
+        .select(Submission::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("báo cáo số {id}")))
+}
+
+pub fn original_bytes(conn: &mut DbConnection, id: i64) -> AppResult<Vec<u8>> {
+    submission_files::table
+        .find(id)
+        .select(submission_files::bytes)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("tệp gốc của báo cáo số {id}")))
+}
+
+pub fn rows_of(conn: &mut DbConnection, submission_id: i64) -> AppResult<Vec<ReportRow>> {
+    Ok(report_rows::table
+        .filter(report_rows::submission_id.eq(submission_id))
+        .order(report_rows::id)
+        .select(ReportRow::as_select())
+        .load(conn)?)
+}
+
+/// Every version of every agency for a plan's period, oldest first.
+pub fn list_for_period(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    period: &str,
+) -> AppResult<Vec<Submission>> {
+    Ok(submissions::table
+        .filter(submissions::plan_id.eq(plan_id))
+        .filter(submissions::period.eq(period))
+        .order((submissions::agency_id, submissions::version))
+        .select(Submission::as_select())
+        .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sha256_is_lower_hex() {
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

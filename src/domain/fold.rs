@@ -1,0 +1,90 @@
+//! Folding of Vietnamese text for comparison.
+//!
+//! Clerks write the same name in many ways: NFC or NFD, the tone mark on a different vowel
+//! ("Hòa" / "Hoà"), upper case, no diacritics at all, "&" for "và", hyphens with or without
+//! spaces. Every comparison of names, headers or task texts goes through [`fold`], which maps
+//! all of those to one ASCII, lower-case, single-spaced key. "đ" has no decomposition in
+//! Unicode, so it is mapped to "d" by hand.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds `text` to a comparison key: lower-case ASCII letters and digits, words separated by
+/// single spaces; "&" becomes "va" and every other punctuation mark separates words.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.nfd() {
+        if is_combining_mark(ch) {
+            continue;
+        }
+        let mapped = match ch {
+            'đ' | 'Đ' => 'd',
+            '&' => {
+                push_word(&mut out, &mut pending_space, "va");
+                continue;
+            }
+            c if c.is_alphanumeric() => c,
+            _ => {
+                pending_space = !out.is_empty();
+                continue;
+            }
+        };
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        for lower in mapped.to_lowercase() {
+            out.push(lower);
+        }
+    }
+    out
+}
+
+fn push_word(out: &mut String, pending_space: &mut bool, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
+    *pending_space = true;
+}
+
+fn is_combining_mark(ch: char) -> bool {
+    matches!(ch, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn nfc_nfd_and_tone_placement_fold_alike() {
+        let nfc = "Khánh Hòa";
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd(nfc).collect();
+        assert_eq!(fold(nfc), "khanh hoa");
+        assert_eq!(fold(&nfd), "khanh hoa");
+        assert_eq!(fold("Khánh Hoà"), "khanh hoa");
+        assert_eq!(fold("KHANH HOA"), "khanh hoa");
+    }
+
+    #[test]
+    fn d_with_stroke_folds_to_d() {
+        assert_eq!(fold("Đề án"), "de an");
+        assert_eq!(fold("đ)"), "d");
+    }
+
+    #[test]
+    fn ampersand_and_hyphens() {
+        assert_eq!(fold("Sở LĐ-TB&XH"), "so ld tb va xh");
+        assert_eq!(fold("Sở LĐ - TB & XH"), "so ld tb va xh");
+        assert_eq!(
+            fold("Sở Lao động - Thương binh và Xã hội"),
+            "so lao dong thuong binh va xa hoi"
+        );
+    }
+
+    #[test]
+    fn whitespace_and_punctuation_collapse() {
+        assert_eq!(fold("  Công   an\ttỉnh. "), "cong an tinh");
+        assert_eq!(fold(""), "");
+    }
+}

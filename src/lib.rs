@@ -1,0 +1,15 @@
+//! tonghop: collects agencies' monthly progress reports on a provincial plan and
+//! consolidates them for the secretariat.
+//!
+//! The pipeline, as folders: `domain` (plain types), `db` (Diesel on SQLite/PostgreSQL),
+//! `web` (actix-web), with `app` wiring them and `cli` as the entry point. See DESIGN.md.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,172 @@
+//! Repository functions against a real database, on both backends.
+
+mod common;
+
+use common::TestDb;
+use tonghop::{
+    db::{agencies, plans, submissions, users},
+    demo,
+};
+
+on_both_backends! {
+    demo_loads_once_with_every_part => demo_loads_once_with_every_part;
+    originals_are_kept_byte_for_byte_and_versioned => originals_are_kept_byte_for_byte_and_versioned;
+    agencies_resolve_by_any_spelling => agencies_resolve_by_any_spelling;
+    unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding => unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding;
+}
+
+fn demo_loads_once_with_every_part(db: TestDb) {
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    let first = demo::load(&mut conn).unwrap();
+    assert!(!first.already_loaded);
+    assert!(
+        first.agencies >= 20,
+        "a province's agencies: {}",
+        first.agencies
+    );
+    assert_eq!(first.tasks, 12);
+    assert!(first.submissions > 10);
+    let second = demo::load(&mut conn).unwrap();
+    assert!(second.already_loaded);
+    assert_eq!(second.plan_id, first.plan_id);
+
+    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    assert_eq!(plan.province, "Trà Vinh");
+    assert_eq!(plan.status, "active");
+    assert_eq!(plans::tasks_of(&mut conn, plan.id).unwrap().len(), 12);
+    assert_eq!(
+        tonghop::db::periods::list(&mut conn, plan.id)
+            .unwrap()
+            .len(),
+        3
+    );
+    for account in &demo::DEMO_ACCOUNTS {
+        let user = users::find_by_login(&mut conn, account.login)
+            .unwrap()
+            .unwrap();
+        assert!(users::verify_password(
+            &user.password_hash,
+            account.password
+        ));
+        assert_eq!(user.role(), Some(account.role));
+        assert_eq!(user.agency_id.is_some(), account.agency.is_some());
+    }
+    let listed = submissions::list_for_period(&mut conn, plan.id, "2022-11").unwrap();
+    assert!(!listed.is_empty());
+    let rows = submissions::rows_of(&mut conn, listed[0].id).unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.task_id.is_some()));
+}
+
+fn originals_are_kept_byte_for_byte_and_versioned(db: TestDb) {
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    demo::load(&mut conn).unwrap();
+    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
+        .unwrap()
+        .unwrap();
+    // Every byte value, a NUL in the middle, and non-UTF-8 sequences.
+    let bytes: Vec<u8> = (0..=255u8).chain([0, 0xff, 0xfe, 0x00, 0xc3]).collect();
+    let new = |bytes: &'static [u8]| submissions::NewSubmission {
+        plan_id: plan.id,
+        agency_id: agency.id,
+        period: "2022-12",
+        uploaded_by: None,
+        file_name: "BC Sở Y tế T12.xlsx",
+        content_type: "application/octet-stream",
+        bytes,
+    };
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    let first = submissions::store_original(&mut conn, &new(bytes)).unwrap();
+    assert_eq!((first.version, first.duplicate), (1, false));
+    assert_eq!(first.sha256, submissions::sha256_hex(bytes));
+    assert_eq!(
+        submissions::original_bytes(&mut conn, first.id).unwrap(),
+        bytes
+    );
+
+    let again = submissions::store_original(&mut conn, &new(bytes)).unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.id, first.id);
+
+    let second = submissions::store_original(&mut conn, &new(b"phien ban 2")).unwrap();
+    assert_eq!((second.version, second.duplicate), (2, false));
+    assert_eq!(
+        submissions::original_bytes(&mut conn, second.id).unwrap(),
+        b"phien ban 2"
+    );
+    assert_eq!(
+        submissions::original_bytes(&mut conn, first.id).unwrap(),
+        bytes,
+        "earlier versions stay"
+    );
+    let stored = submissions::get(&mut conn, second.id).unwrap();
+    assert_eq!(stored.file_name, "BC Sở Y tế T12.xlsx");
+    assert_eq!(stored.size_bytes, 11);
+}
+
+fn agencies_resolve_by_any_spelling(db: TestDb) {
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    demo::load(&mut conn).unwrap();
+    let canonical =
+        agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Thông tin và Truyền thông")
+            .unwrap()
+            .unwrap();
+    for spelling in [
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+        "so thong tin va truyen thong",
+        "Sở TT&TT",
+        "STTTT",
+    ] {
+        let found = agencies::find_by_spelling(&mut conn, "Trà Vinh", spelling).unwrap();
+        assert_eq!(found.map(|a| a.id), Some(canonical.id), "{spelling}");
+    }
+    assert!(
+        agencies::find_by_spelling(&mut conn, "Bắc Giang", "Sở TT&TT")
+            .unwrap()
+            .is_none()
+    );
+    // The 2025 merger: the old department points at its successor.
+    let successor =
+        agencies::get(&mut conn, canonical.successor_id.expect("merged in 2025")).unwrap();
+    assert_eq!(successor.name, "Sở Khoa học và Công nghệ");
+    assert_eq!(canonical.successor_from.unwrap().to_string(), "2025-03-01");
+}
+
+fn unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding(db: TestDb) {
+    use tonghop::domain::{due::Due, plan::*};
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    let draft = PlanDraft {
+        plan: PlanHeader {
+            province: Some("Khánh Hòa".into()),
+            number: Some("99/KH-UBND".into()),
+            title: "Thử".into(),
+            ..PlanHeader::default()
+        },
+        tasks: vec![TaskDraft {
+            code: "1".into(),
+            title: "Nhiệm vụ thử".into(),
+            group: String::new(),
+            lead: vec!["Ban Quản lý dự án Chuyển đổi số".into()],
+            coordinating: vec![],
+            due: Due::unspecified(""),
+            kpi: vec![],
+        }],
+        findings: vec![],
+    };
+    let stored = plans::store_draft(&mut conn, &draft, None, false).unwrap();
+    assert_eq!(stored.findings.len(), 1);
+    assert!(stored.findings[0].message.contains("chờ xác nhận"));
+    let agency =
+        agencies::find_by_spelling(&mut conn, "Khánh Hòa", "Ban quản lý dự án chuyển đổi số")
+            .unwrap()
+            .unwrap();
+    assert!(!agency.confirmed);
+    let tasks = plans::tasks_of_agency(&mut conn, stored.plan_id, agency.id).unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].1, "lead");
+}
