@@ -43,3 +43,26 @@ fn unknown_paths_are_404(db: TestDb) {
     let app = TestApp::spawn(db.config());
     assert_eq!(app.get("/khong-co").status(), 404);
 }
+
+on_both_backends! {
+    readiness_fails_while_migrations_are_pending => readiness_fails_while_migrations_are_pending;
+}
+
+fn readiness_fails_while_migrations_are_pending(db: TestDb) {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::spawn(db.config());
+    assert_eq!(app.get("/readyz").status(), 200);
+    tonghop::with_backend!(&mut *app.db.get().unwrap(), |c| {
+        c.batch_execute("DELETE FROM __diesel_schema_migrations")
+            .unwrap()
+    });
+    let response = app.get("/readyz");
+    assert_eq!(response.status(), 503);
+    let body = response.into_string().unwrap();
+    assert!(body.contains("tonghop migrate"), "{body}");
+    assert_eq!(
+        app.get("/healthz").status(),
+        200,
+        "liveness does not depend on the database"
+    );
+}
