@@ -15,6 +15,11 @@
 //! | `TONGHOP_WORKERS` | `server.workers` | number of cores |
 //! | `TONGHOP_DATA_DIR` | `storage.data_dir` | `./data` |
 //! | `TONGHOP_UPLOAD_MAX_BYTES` | `upload.max_bytes` | 20971520 (20 MiB) |
+//! | `TONGHOP_UPLOAD_MAX_CELLS` | `upload.max_cells` | 5000000 |
+//! | `TONGHOP_UPLOAD_MAX_ROWS` | `upload.max_rows` | 1048576 |
+//! | `TONGHOP_UPLOAD_MAX_COLUMNS` | `upload.max_columns` | 16384 |
+//! | `TONGHOP_PARSE_TIMEOUT_SECS` | `upload.parse_timeout_secs` | 15 |
+//! | `TONGHOP_PARSE_MEMORY_MB` | `upload.parse_memory_mb` | 1024 |
 //! | `TONGHOP_SMTP_HOST` | `smtp.host` | unset: e-mails are not sent |
 //! | `TONGHOP_SMTP_PORT` | `smtp.port` | 587 |
 //! | `TONGHOP_SMTP_SECURITY` | `smtp.security` | `starttls` (`none`, `starttls`, `tls`) |
@@ -70,6 +75,15 @@ pub struct StorageConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct UploadConfig {
     pub max_bytes: usize,
+    /// Cells one workbook may hold (all sheets together).
+    pub max_cells: u64,
+    /// Rows and columns one sheet may span.
+    pub max_rows: u32,
+    pub max_columns: u32,
+    /// Wall-clock bound on reading one file, in seconds.
+    pub parse_timeout_secs: u64,
+    /// Address-space bound of the isolated reader process, in MiB.
+    pub parse_memory_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -213,6 +227,21 @@ impl Config {
         }
         if let Some(v) = get("TONGHOP_UPLOAD_MAX_BYTES") {
             self.upload.max_bytes = parse_number("TONGHOP_UPLOAD_MAX_BYTES", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_UPLOAD_MAX_CELLS") {
+            self.upload.max_cells = parse_number("TONGHOP_UPLOAD_MAX_CELLS", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_UPLOAD_MAX_ROWS") {
+            self.upload.max_rows = parse_number("TONGHOP_UPLOAD_MAX_ROWS", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_UPLOAD_MAX_COLUMNS") {
+            self.upload.max_columns = parse_number("TONGHOP_UPLOAD_MAX_COLUMNS", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_PARSE_TIMEOUT_SECS") {
+            self.upload.parse_timeout_secs = parse_number("TONGHOP_PARSE_TIMEOUT_SECS", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_PARSE_MEMORY_MB") {
+            self.upload.parse_memory_mb = parse_number("TONGHOP_PARSE_MEMORY_MB", &v)?;
         }
         if let Some(v) = get("TONGHOP_SMTP_HOST") {
             self.smtp.host = Some(v);

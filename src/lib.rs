@@ -11,5 +11,6 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod ingest;
 pub mod telemetry;
 pub mod web;

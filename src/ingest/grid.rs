@@ -1,0 +1,93 @@
+//! The grid: what the isolated spreadsheet reader hands to the pure stages.
+//!
+//! A workbook's sheets as rows of typed cells plus merged areas, nothing else. Positions are
+//! 0-based and absolute (row 0 is Excel's row 1), so findings can name the row a clerk sees.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// An Excel date/time, already converted (1900 and 1904 systems).
+    DateTime(NaiveDateTime),
+    /// An error value such as "#REF!".
+    Error(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, the way a person reads it.
+    pub fn as_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::DateTime(d) => d.format("%d/%m/%Y").to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A merged area, inclusive bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sheet {
+    pub name: String,
+    /// True for sheets Excel hides.
+    #[serde(default)]
+    pub hidden: bool,
+    /// `rows[r][c]`; rows may be shorter than others (trailing empties dropped).
+    pub rows: Vec<Vec<Cell>>,
+    #[serde(default)]
+    pub merges: Vec<Merge>,
+}
+
+impl Sheet {
+    pub fn cell(&self, row: usize, col: usize) -> &Cell {
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&Cell::Empty)
+    }
+
+    /// The value shown at (row, col), following merged areas to their top-left cell.
+    pub fn shown(&self, row: usize, col: usize) -> &Cell {
+        for m in &self.merges {
+            if (m.first_row as usize..=m.last_row as usize).contains(&row)
+                && (m.first_col as usize..=m.last_col as usize).contains(&col)
+            {
+                return self.cell(m.first_row as usize, m.first_col as usize);
+            }
+        }
+        self.cell(row, col)
+    }
+
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Grid {
+    pub sheets: Vec<Sheet>,
+}
