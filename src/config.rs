@@ -151,6 +151,11 @@ impl Default for UploadConfig {
     fn default() -> Self {
         UploadConfig {
             max_bytes: 20 * 1024 * 1024,
+            max_cells: 5_000_000,
+            max_rows: 1_048_576,
+            max_columns: 16_384,
+            parse_timeout_secs: 15,
+            parse_memory_mb: 1024,
         }
     }
 }
