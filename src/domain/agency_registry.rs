@@ -396,7 +396,7 @@ impl ProvinceIndex {
     /// Agencies matching `query` at `stage`, deduplicated.
     fn matches(&self, query: &Query, stage: Stage) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        let mut add_loose = |key: &str, out: &mut Vec<usize>| {
+        let add_loose = |key: &str, out: &mut Vec<usize>| {
             if let Some(hits) = self.loose.get(&loose(key)) {
                 for &h in hits {
                     if !out.contains(&h) {
@@ -435,7 +435,7 @@ impl ProvinceIndex {
     /// "tỉnh"), with or without a trailing "tỉnh".
     fn trimmed(&self, query: &Query) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        let mut push = |s: String, out: &mut Vec<String>| {
+        let push = |s: String, out: &mut Vec<String>| {
             if !s.is_empty() && !out.contains(&s) {
                 out.push(s);
             }
