@@ -11,7 +11,7 @@ use rust_xlsxwriter::Workbook;
 
 use crate::{
     db::{
-        agencies::{self, NewAgency},
+        agencies,
         audit::{self, Actor},
         periods, plans,
         submissions::{self, NewReportRow, NewSubmission},
@@ -80,44 +80,12 @@ pub fn load(conn: &mut DbConnection) -> AppResult<DemoSummary> {
         });
     }
     let registry_file = AgencyRegistry::parse_json(AGENCIES_JSON).map_err(AppError::Fixture)?;
+    AgencyRegistry::from_files(vec![registry_file.clone()]).map_err(AppError::Fixture)?;
     let draft: PlanDraft =
         serde_json::from_str(PLAN_JSON).map_err(|e| AppError::Fixture(e.to_string()))?;
     conn.transaction(|conn| {
+        agencies::import_registry(conn, &registry_file)?;
         let province = registry_file.province.clone();
-        let mut ids = std::collections::HashMap::new();
-        for entry in &registry_file.agencies {
-            let id = agencies::insert(
-                conn,
-                &NewAgency {
-                    province: province.clone(),
-                    name: entry.name.clone(),
-                    short_name: entry.short_name.clone(),
-                    kind: entry.kind.clone(),
-                    emails: entry.emails.clone(),
-                    head_email: entry.head_email.clone(),
-                    active_from: entry.active_from,
-                    active_to: entry.active_to,
-                    confirmed: true,
-                    aliases: entry.aliases.clone(),
-                },
-            )?;
-            ids.insert(entry.name.clone(), id);
-        }
-        for entry in &registry_file.agencies {
-            if let Some(successor) = &entry.successor {
-                let successor_id = *ids.get(successor).ok_or_else(|| {
-                    AppError::Fixture(format!(
-                        "cơ quan kế nhiệm \"{successor}\" không có trong danh mục"
-                    ))
-                })?;
-                agencies::set_successor(
-                    conn,
-                    ids[&entry.name],
-                    successor_id,
-                    entry.successor_from,
-                )?;
-            }
-        }
         let stored = plans::store_draft(conn, &draft, Some("fixtures/demo/plan.json"), true)?;
         if let Some(finding) = stored.findings.first() {
             return Err(AppError::Fixture(finding.message.clone()));
@@ -139,7 +107,14 @@ pub fn load(conn: &mut DbConnection) -> AppResult<DemoSummary> {
         }
         let mut user_ids = Vec::new();
         for account in &DEMO_ACCOUNTS {
-            let agency_id = account.agency.map(|name| ids[name]);
+            let agency_id = match account.agency {
+                Some(name) => Some(
+                    agencies::find_by_spelling(conn, &province, name)?
+                        .ok_or_else(|| AppError::Fixture(format!("không có cơ quan {name}")))?
+                        .id,
+                ),
+                None => None,
+            };
             let display = match account.agency {
                 Some(name) => format!("Văn thư {name}"),
                 None => account.role.label().to_string(),

@@ -4,6 +4,7 @@
 //! The pipeline, as folders: `domain` (plain types), `db` (Diesel on SQLite/PostgreSQL),
 //! `web` (actix-web), with `app` wiring them and `cli` as the entry point. See DESIGN.md.
 
+pub mod agency_book;
 pub mod app;
 pub mod cli;
 pub mod config;
@@ -12,5 +13,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod ingest;
+pub mod plan_review;
 pub mod telemetry;
 pub mod web;

@@ -8,7 +8,13 @@ use super::{
     schema::{agencies, agency_aliases},
     DbConnection,
 };
-use crate::{domain::fold::fold, error::AppResult};
+use crate::{
+    domain::{
+        agency_registry::{AgencyEntry, RegistryFile},
+        fold::fold,
+    },
+    error::AppResult,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = agencies)]
@@ -163,5 +169,151 @@ pub fn aliases_of(conn: &mut DbConnection, agency_id: i64) -> AppResult<Vec<Stri
         .filter(agency_aliases::agency_id.eq(agency_id))
         .order(agency_aliases::id)
         .select(agency_aliases::written)
+        .load(conn)?)
+}
+
+/// What importing a registry changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RegistryImport {
+    pub created: usize,
+    pub updated: usize,
+    pub aliases_added: usize,
+}
+
+/// Imports a province's registry: agencies are matched by canonical name (created when
+/// new, their details updated otherwise), aliases are added, successor links set. Spellings
+/// already known are left as they are; nothing is deleted. Runs in one transaction.
+pub fn import_registry(conn: &mut DbConnection, file: &RegistryFile) -> AppResult<RegistryImport> {
+    use diesel::Connection;
+    conn.transaction(|conn| {
+        let province = file.province.as_str();
+        let mut counts = RegistryImport::default();
+        let mut ids = std::collections::HashMap::new();
+        for entry in &file.agencies {
+            let existing: Option<i64> = agencies::table
+                .filter(agencies::province.eq(province))
+                .filter(agencies::name.eq(&entry.name))
+                .select(agencies::id)
+                .first(conn)
+                .optional()?;
+            let id = match existing {
+                Some(id) => {
+                    let emails = serde_json::to_string(&entry.emails).expect("strings serialise");
+                    diesel::update(agencies::table.find(id))
+                        .set((
+                            agencies::short_name.eq(&entry.short_name),
+                            agencies::kind.eq(&entry.kind),
+                            agencies::emails.eq(emails),
+                            agencies::head_email.eq(&entry.head_email),
+                            agencies::active_from.eq(entry.active_from),
+                            agencies::active_to.eq(entry.active_to),
+                            agencies::confirmed.eq(true),
+                        ))
+                        .execute(conn)?;
+                    counts.updated += 1;
+                    for spelling in entry.short_name.iter().chain(&entry.aliases) {
+                        counts.aliases_added += usize::from(add_alias(conn, province, id, spelling)?);
+                    }
+                    id
+                }
+                None => {
+                    let id = insert(
+                        conn,
+                        &NewAgency {
+                            province: province.to_string(),
+                            name: entry.name.clone(),
+                            short_name: entry.short_name.clone(),
+                            kind: entry.kind.clone(),
+                            emails: entry.emails.clone(),
+                            head_email: entry.head_email.clone(),
+                            active_from: entry.active_from,
+                            active_to: entry.active_to,
+                            confirmed: true,
+                            aliases: entry.aliases.clone(),
+                        },
+                    )?;
+                    counts.created += 1;
+                    counts.aliases_added += entry.aliases.len();
+                    id
+                }
+            };
+            ids.insert(entry.name.as_str(), id);
+        }
+        for entry in &file.agencies {
+            let Some(successor) = &entry.successor else { continue };
+            let successor_id = match ids.get(successor.as_str()) {
+                Some(id) => *id,
+                None => agencies::table
+                    .filter(agencies::province.eq(province))
+                    .filter(agencies::name.eq(successor))
+                    .select(agencies::id)
+                    .first(conn)
+                    .optional()?
+                    .ok_or_else(|| {
+                        crate::error::AppError::BadRequest(format!(
+                            "Cơ quan kế nhiệm \"{successor}\" của \"{}\" không có trong danh mục tỉnh {province}; hãy thêm cơ quan đó trước.",
+                            entry.name
+                        ))
+                    })?,
+            };
+            set_successor(conn, ids[entry.name.as_str()], successor_id, entry.successor_effective_from())?;
+        }
+        Ok(counts)
+    })
+}
+
+/// The province's registry as stored, in the fixture format (for export and for the
+/// in-memory resolver).
+pub fn registry_of(conn: &mut DbConnection, province: &str) -> AppResult<RegistryFile> {
+    let rows = list(conn, province)?;
+    let names: std::collections::HashMap<i64, String> =
+        rows.iter().map(|a| (a.id, a.name.clone())).collect();
+    let mut aliases: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    let alias_rows: Vec<(i64, String)> = agency_aliases::table
+        .filter(agency_aliases::province.eq(province))
+        .order(agency_aliases::id)
+        .select((agency_aliases::agency_id, agency_aliases::written))
+        .load(conn)?;
+    for (agency_id, written) in alias_rows {
+        aliases.entry(agency_id).or_default().push(written);
+    }
+    let agencies = rows
+        .iter()
+        .map(|a| {
+            let own = [
+                fold(&a.name),
+                a.short_name.as_deref().map(fold).unwrap_or_default(),
+            ];
+            AgencyEntry {
+                name: a.name.clone(),
+                short_name: a.short_name.clone(),
+                kind: a.kind.clone(),
+                aliases: aliases
+                    .remove(&a.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|w| !own.contains(&fold(w)))
+                    .collect(),
+                emails: a.email_list(),
+                head_email: a.head_email.clone(),
+                active_from: a.active_from,
+                active_to: a.active_to,
+                successor: a.successor_id.and_then(|id| names.get(&id).cloned()),
+                successor_from: a.successor_from,
+            }
+        })
+        .collect();
+    Ok(RegistryFile {
+        province: province.to_string(),
+        agencies,
+    })
+}
+
+/// Provinces that have agencies in the database.
+pub fn provinces(conn: &mut DbConnection) -> AppResult<Vec<String>> {
+    Ok(agencies::table
+        .select(agencies::province)
+        .distinct()
+        .order(agencies::province)
         .load(conn)?)
 }

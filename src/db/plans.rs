@@ -70,6 +70,19 @@ pub fn store_draft(
         )
     })?;
     conn.transaction(|conn| {
+        if let Some(number) = &draft.plan.number {
+            let existing: Option<i64> = plans::table
+                .filter(plans::province.eq(&province))
+                .filter(plans::number.eq(number))
+                .select(plans::id)
+                .first(conn)
+                .optional()?;
+            if let Some(id) = existing {
+                return Err(AppError::Conflict(format!(
+                    "Kế hoạch {number} của tỉnh {province} đã có (số {id}). Để cập nhật danh mục nhiệm vụ, dùng: tonghop plan import TỆP --plan {id}"
+                )));
+            }
+        }
         let rules = serde_json::to_string(&draft.plan.report_rules).expect("rules serialise");
         let rule = draft
             .plan
@@ -95,26 +108,135 @@ pub fn store_draft(
                 .returning(plans::id)
                 .get_result(c)?
         });
-        let mut findings = Vec::new();
-        let mut group_ids: HashMap<&str, i64> = HashMap::new();
-        for (position, task) in draft.tasks.iter().enumerate() {
-            let group_id = match task.group.as_str() {
-                "" => None,
-                title => Some(match group_ids.get(title) {
-                    Some(id) => *id,
-                    None => {
-                        let id =
-                            insert_group(conn, plan_id, group_ids.len(), &group_code(task), title)?;
-                        group_ids.insert(title, id);
-                        id
-                    }
-                }),
-            };
-            let task_id = insert_task(conn, plan_id, group_id, position, task)?;
-            assign(conn, &province, task_id, task, &mut findings)?;
-        }
+        let findings = apply_tasks(conn, plan_id, &province, &draft.tasks)?;
         Ok(StoredPlan { plan_id, findings })
     })
+}
+
+/// What re-importing a corrected task list changed.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct PlanUpdate {
+    pub added: usize,
+    pub updated: usize,
+    pub retired: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// Re-imports a corrected task list into an existing plan, by task code: tasks with a known
+/// code are updated in place (so report rows already linked to them stay linked), new codes
+/// are added, and codes no longer listed are retired, not deleted. One transaction.
+pub fn update_from_draft(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    draft: &PlanDraft,
+) -> AppResult<PlanUpdate> {
+    conn.transaction(|conn| {
+        let plan = get(conn, plan_id)?;
+        let rules = serde_json::to_string(&draft.plan.report_rules).expect("rules serialise");
+        let rule = draft
+            .plan
+            .report_due
+            .as_ref()
+            .map(|r| serde_json::to_string(r).expect("rule serialises"));
+        diesel::update(plans::table.find(plan_id))
+            .set((
+                plans::number.eq(draft.plan.number.as_ref().or(plan.number.as_ref())),
+                plans::issued_on.eq(draft.plan.issued_on.or(plan.issued_on)),
+                plans::title.eq(if draft.plan.title.is_empty() {
+                    &plan.title
+                } else {
+                    &draft.plan.title
+                }),
+                plans::report_rule.eq(rule.or(plan.report_rule.clone())),
+                plans::report_rules.eq(rules),
+            ))
+            .execute(conn)?;
+        let before: Vec<(String, bool)> = tasks::table
+            .filter(tasks::plan_id.eq(plan_id))
+            .select((tasks::code, tasks::retired_at.is_null()))
+            .load(conn)?;
+        let findings = apply_tasks(conn, plan_id, &plan.province, &draft.tasks)?;
+        let listed: std::collections::HashSet<&str> =
+            draft.tasks.iter().map(|t| t.code.as_str()).collect();
+        let retired = diesel::update(
+            tasks::table
+                .filter(tasks::plan_id.eq(plan_id))
+                .filter(tasks::retired_at.is_null())
+                .filter(tasks::code.ne_all(listed.iter().copied().collect::<Vec<_>>())),
+        )
+        .set(tasks::retired_at.eq(now_utc()))
+        .execute(conn)?;
+        let known: std::collections::HashSet<&str> =
+            before.iter().map(|(c, _)| c.as_str()).collect();
+        let added = draft
+            .tasks
+            .iter()
+            .filter(|t| !known.contains(t.code.as_str()))
+            .count();
+        Ok(PlanUpdate {
+            added,
+            updated: draft.tasks.len() - added,
+            retired,
+            findings,
+        })
+    })
+}
+
+pub fn get(conn: &mut DbConnection, plan_id: i64) -> AppResult<Plan> {
+    plans::table
+        .find(plan_id)
+        .select(Plan::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("kế hoạch số {plan_id}")))
+}
+
+/// Makes a draft plan the one agencies report against.
+pub fn activate(conn: &mut DbConnection, plan_id: i64) -> AppResult<()> {
+    diesel::update(plans::table.find(plan_id))
+        .set((
+            plans::status.eq("active"),
+            plans::activated_at.eq(now_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Inserts or updates (by code) every task with its group and assignments.
+fn apply_tasks(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    province: &str,
+    drafts: &[TaskDraft],
+) -> AppResult<Vec<Finding>> {
+    let mut findings = Vec::new();
+    let mut group_ids: HashMap<String, i64> = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for (position, task) in drafts.iter().enumerate() {
+        if !seen.insert(task.code.as_str()) {
+            return Err(AppError::BadRequest(format!(
+                "Mã nhiệm vụ \"{}\" xuất hiện hai lần trong kế hoạch; mỗi nhiệm vụ cần một mã riêng.",
+                task.code
+            )));
+        }
+        let group_id = match task.group.as_str() {
+            "" => None,
+            title => Some(match group_ids.get(title) {
+                Some(id) => *id,
+                None => {
+                    let id =
+                        upsert_group(conn, plan_id, group_ids.len(), &group_code(task), title)?;
+                    group_ids.insert(title.to_string(), id);
+                    id
+                }
+            }),
+        };
+        let task_id = upsert_task(conn, plan_id, group_id, position, task)?;
+        diesel::delete(task_assignments::table.filter(task_assignments::task_id.eq(task_id)))
+            .execute(conn)?;
+        assign(conn, province, task_id, task, &mut findings)?;
+    }
+    Ok(findings)
 }
 
 /// A group's code is its leaves' code without the last token ("7.a.1" → "7.a").
@@ -125,7 +247,7 @@ fn group_code(task: &TaskDraft) -> String {
     }
 }
 
-fn insert_group(
+fn upsert_group(
     conn: &mut DbConnection,
     plan_id: i64,
     position: usize,
@@ -149,7 +271,7 @@ fn insert_group(
     }))
 }
 
-fn insert_task(
+fn upsert_task(
     conn: &mut DbConnection,
     plan_id: i64,
     group_id: Option<i64>,
@@ -157,33 +279,38 @@ fn insert_task(
     task: &TaskDraft,
 ) -> AppResult<i64> {
     let kpi = serde_json::to_string(&task.kpi).expect("kpi serialises");
-    let row = (
-        tasks::plan_id.eq(plan_id),
+    let values = (
         tasks::group_id.eq(group_id),
-        tasks::code.eq(&task.code),
         tasks::title.eq(&task.title),
         tasks::due_kind.eq(task.due.kind.as_str()),
         tasks::due_end.eq(task.due.end),
         tasks::due_text.eq(&task.due.text),
-        tasks::kpi.eq(kpi),
+        tasks::kpi.eq(&kpi),
         tasks::position.eq(position as i32),
     );
-    crate::with_backend!(conn, |c| {
+    let existing: Option<i64> = tasks::table
+        .filter(tasks::plan_id.eq(plan_id))
+        .filter(tasks::code.eq(&task.code))
+        .select(tasks::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        diesel::update(tasks::table.find(id))
+            .set((values, tasks::retired_at.eq(None::<chrono::NaiveDateTime>)))
+            .execute(conn)?;
+        return Ok(id);
+    }
+    let row = (
+        tasks::plan_id.eq(plan_id),
+        tasks::code.eq(&task.code),
+        values,
+    );
+    Ok(crate::with_backend!(conn, |c| {
         diesel::insert_into(tasks::table)
             .values(row)
             .returning(tasks::id)
-            .get_result(c)
-            .map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => AppError::BadRequest(format!(
-                    "Mã nhiệm vụ \"{}\" xuất hiện hai lần trong kế hoạch; mỗi nhiệm vụ cần một mã riêng.",
-                    task.code
-                )),
-                other => AppError::Database(other),
-            })
-    })
+            .get_result(c)?
+    }))
 }
 
 fn assign(
@@ -299,4 +426,76 @@ pub fn assigned_agency_ids(conn: &mut DbConnection, plan_id: i64) -> AppResult<V
         .distinct()
         .order(task_assignments::agency_id)
         .load(conn)?)
+}
+
+/// The stored plan in the import/export shape (DESIGN §5), for `plan show` and `plan export`.
+pub fn draft_of(conn: &mut DbConnection, plan_id: i64) -> AppResult<PlanDraft> {
+    use super::schema::agencies;
+    let plan = get(conn, plan_id)?;
+    let tasks = tasks_of(conn, plan_id)?;
+    let groups: HashMap<i64, String> = task_groups::table
+        .filter(task_groups::plan_id.eq(plan_id))
+        .select((task_groups::id, task_groups::title))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let assignments: Vec<(i64, String, String)> = task_assignments::table
+        .inner_join(tasks::table)
+        .inner_join(agencies::table)
+        .filter(tasks::plan_id.eq(plan_id))
+        .order(task_assignments::id)
+        .select((
+            task_assignments::task_id,
+            task_assignments::role,
+            agencies::name,
+        ))
+        .load(conn)?;
+    let mut lead: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut coordinating: HashMap<i64, Vec<String>> = HashMap::new();
+    for (task_id, role, name) in assignments {
+        let target = if role == "lead" {
+            &mut lead
+        } else {
+            &mut coordinating
+        };
+        target.entry(task_id).or_default().push(name);
+    }
+    let report_rules: Vec<crate::domain::report_rule::ReportRule> =
+        serde_json::from_str(&plan.report_rules).unwrap_or_default();
+    let report_due = plan
+        .report_rule
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok());
+    Ok(PlanDraft {
+        plan: crate::domain::plan::PlanHeader {
+            id: Some(plan.id),
+            province: Some(plan.province),
+            number: plan.number,
+            issued_on: plan.issued_on,
+            title: plan.title,
+            report_due,
+            report_rules,
+        },
+        tasks: tasks
+            .into_iter()
+            .map(|t| TaskDraft {
+                group: t
+                    .group_id
+                    .and_then(|g| groups.get(&g).cloned())
+                    .unwrap_or_default(),
+                lead: lead.remove(&t.id).unwrap_or_default(),
+                coordinating: coordinating.remove(&t.id).unwrap_or_default(),
+                due: crate::domain::due::Due {
+                    kind: crate::domain::due::DueKind::parse_code(&t.due_kind)
+                        .unwrap_or(crate::domain::due::DueKind::Unspecified),
+                    end: t.due_end,
+                    text: t.due_text,
+                },
+                kpi: serde_json::from_str(&t.kpi).unwrap_or_default(),
+                code: t.code,
+                title: t.title,
+            })
+            .collect(),
+        findings: Vec::new(),
+    })
 }
