@@ -5,7 +5,6 @@
 //! The fixtures live in `fixtures/` and are compiled in, so the binary works from any
 //! directory. Loading is idempotent: when the demo plan exists, nothing is loaded again.
 
-use chrono::{NaiveDate, NaiveTime};
 use diesel::Connection;
 use rust_xlsxwriter::Workbook;
 
@@ -20,6 +19,7 @@ use crate::{
     },
     domain::{
         agency_registry::AgencyRegistry,
+        calendar::Calendar,
         period::{to_utc, Month},
         plan::PlanDraft,
     },
@@ -91,19 +91,18 @@ pub fn load(conn: &mut DbConnection) -> AppResult<DemoSummary> {
             return Err(AppError::Fixture(finding.message.clone()));
         }
         let plan_id = stored.plan_id;
+        let calendar = Calendar::bundled();
+        let rule = draft
+            .plan
+            .report_due
+            .clone()
+            .ok_or_else(|| AppError::Fixture("kế hoạch mẫu thiếu quy định báo cáo".into()))?;
         for period in DEMO_PERIODS {
             let month = Month::parse(period).expect("demo periods are valid");
-            // "trước ngày 18": the 17th, end of day, local time.
-            let deadline = NaiveDate::from_ymd_opt(month.year, month.month, 17)
-                .expect("the 17th exists")
-                .and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"));
-            periods::upsert(
-                conn,
-                plan_id,
-                period,
-                month.cutoff_window(),
-                to_utc(deadline),
-            )?;
+            let deadline = calendar.monthly_deadline(&rule, month).ok_or_else(|| {
+                AppError::Fixture("quy định báo cáo của kế hoạch mẫu không phải hằng tháng".into())
+            })?;
+            periods::upsert(conn, plan_id, period, month.cutoff_window(), to_utc(deadline))?;
         }
         let mut user_ids = Vec::new();
         for account in &DEMO_ACCOUNTS {
