@@ -6,13 +6,16 @@
 
 pub mod agency_book;
 pub mod app;
+pub mod bundled;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod ingest;
+pub mod plan_import;
 pub mod plan_review;
 pub mod telemetry;
 pub mod web;
