@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     app::{open_database, Application},
+    commands,
     config::Config,
     db::migrations,
     demo,
@@ -51,11 +52,106 @@ pub enum Command {
         #[arg(long)]
         load_only: bool,
     },
+    /// Nhận một báo cáo tháng (.xlsx, .xls, .xlsb, .ods) của một cơ quan: lưu nguyên bản tệp,
+    /// đối chiếu với danh mục nhiệm vụ của kế hoạch, in kết quả và các điểm cần sửa.
+    /// Thoát với mã 2 nếu tệp không đọc được (tệp gốc vẫn được lưu).
+    Ingest {
+        /// Tệp báo cáo.
+        file: std::path::PathBuf,
+        /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
+        #[arg(long)]
+        plan: String,
+        /// Cơ quan gửi báo cáo: tên, tên viết tắt hoặc cách viết khác (Sở TT&TT).
+        #[arg(long)]
+        agency: String,
+        /// Kỳ báo cáo, dạng 2023-11.
+        #[arg(long)]
+        period: String,
+        /// In kết quả dạng JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Kế hoạch: nhập từ văn bản (.docx, .txt, .md) hoặc bảng phân công (.xlsx, .xls), xem,
+    /// xuất danh mục nhiệm vụ để rà soát, áp dụng.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Danh mục cơ quan, đơn vị của tỉnh (tên, tên viết tắt, cách viết khác, email, cơ quan
+    /// kế nhiệm sau sắp xếp 2025).
+    #[command(subcommand)]
+    Agencies(AgencyCommand),
+    /// Nội bộ: đọc một bảng tính từ stdin trong tiến trình con có giới hạn (máy chủ tự gọi).
+    #[command(hide = true)]
+    ReadSheet(crate::ingest::read::ReadSheetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Nhập kế hoạch từ tệp; kế hoạch mới ở dạng bản nháp cho đến khi được áp dụng.
+    Import {
+        /// Tệp kế hoạch: .docx, .txt, .md, .xlsx, .xls (hoặc tệp danh mục đã xuất và sửa).
+        file: std::path::PathBuf,
+        /// In kết quả dạng JSON (cho các chương trình khác).
+        #[arg(long)]
+        json: bool,
+        /// Tỉnh ban hành, khi văn bản không ghi rõ.
+        #[arg(long)]
+        province: Option<String>,
+        /// Áp dụng ngay, không qua bước rà soát.
+        #[arg(long)]
+        activate: bool,
+        /// Cập nhật danh mục nhiệm vụ của kế hoạch đã có (theo mã nhiệm vụ) thay vì tạo mới.
+        #[arg(long, value_name = "KẾ_HOẠCH")]
+        plan: Option<String>,
+    },
+    /// Liệt kê các kế hoạch.
+    List,
+    /// Xem một kế hoạch (số thứ tự hoặc số hiệu như 13/KH-UBND) và các nhiệm vụ.
+    Show {
+        plan: String,
+        /// In dạng JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Xuất danh mục nhiệm vụ ra tệp Excel để rà soát, sửa rồi nhập lại bằng --plan.
+    Export {
+        plan: String,
+        /// Tệp .xlsx cần ghi.
+        #[arg(short = 'o', long = "output")]
+        output: std::path::PathBuf,
+    },
+    /// Áp dụng kế hoạch (kết thúc bước rà soát).
+    Activate { plan: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyCommand {
+    /// Nhập danh mục cơ quan từ tệp .xlsx (mẫu xuất ra bằng lệnh export) hoặc .json.
+    Import {
+        file: std::path::PathBuf,
+        /// Tỉnh, nếu khác với tỉnh ghi trong tệp.
+        #[arg(long)]
+        province: Option<String>,
+    },
+    /// Xuất danh mục cơ quan của một tỉnh ra .xlsx (hoặc .json theo phần mở rộng).
+    Export {
+        #[arg(long)]
+        province: String,
+        #[arg(short = 'o', long = "output")]
+        output: std::path::PathBuf,
+    },
+    /// Liệt kê cơ quan của một tỉnh.
+    List {
+        #[arg(long)]
+        province: String,
+    },
 }
 
 /// Parses the arguments, runs the command and turns any error into one line on stderr.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::ReadSheet(args) = &cli.command {
+        return crate::ingest::read::child_main(args);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -72,6 +168,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
     }
     telemetry::init(&config.log);
     match cli.command {
+        Command::ReadSheet(args) => crate::ingest::read::child_exit(&args),
         Command::Serve => serve(config, None),
         Command::Migrate => {
             let db = open_database(&config)?;
@@ -81,6 +178,45 @@ pub fn run(cli: Cli) -> AppResult<()> {
                 db.url().redacted()
             );
             Ok(())
+        }
+        Command::Ingest { file, plan, agency, period, json } => {
+            let db = open_database(&config)?;
+            let processed = commands::ingest::run(&db, &config, &file, &plan, &agency, &period, json)?;
+            if !processed {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
+        Command::Plan(command) => {
+            let db = open_database(&config)?;
+            match command {
+                PlanCommand::Import { file, json, province, activate, plan } => commands::plan::import(
+                    &db,
+                    &file,
+                    &commands::plan::ImportOptions {
+                        province: province.as_deref(),
+                        activate,
+                        update: plan.as_deref(),
+                        json,
+                    },
+                ),
+                PlanCommand::List => commands::plan::list(&db),
+                PlanCommand::Show { plan, json } => commands::plan::show(&db, &plan, json),
+                PlanCommand::Export { plan, output } => commands::plan::export(&db, &plan, &output),
+                PlanCommand::Activate { plan } => commands::plan::activate(&db, &plan),
+            }
+        }
+        Command::Agencies(command) => {
+            let db = open_database(&config)?;
+            match command {
+                AgencyCommand::Import { file, province } => {
+                    commands::agencies::import(&db, &file, province.as_deref())
+                }
+                AgencyCommand::Export { province, output } => {
+                    commands::agencies::export(&db, &province, &output)
+                }
+                AgencyCommand::List { province } => commands::agencies::list(&db, &province),
+            }
         }
         Command::Demo { load_only } => {
             let db = open_database(&config)?;

@@ -84,6 +84,9 @@ pub struct UploadConfig {
     pub parse_timeout_secs: u64,
     /// Address-space bound of the isolated reader process, in MiB.
     pub parse_memory_mb: u64,
+    /// The program run as the isolated reader (`<program> read-sheet`); default: this
+    /// executable. Tests point it at the built `tonghop` binary.
+    pub reader_program: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -156,6 +159,7 @@ impl Default for UploadConfig {
             max_columns: 16_384,
             parse_timeout_secs: 15,
             parse_memory_mb: 1024,
+            reader_program: None,
         }
     }
 }
@@ -180,6 +184,16 @@ impl Default for LogConfig {
             filter: "info".into(),
             format: LogFormat::Text,
         }
+    }
+}
+
+impl UploadConfig {
+    /// The executable that runs the isolated spreadsheet reader.
+    pub fn reader_program(&self) -> PathBuf {
+        self.reader_program
+            .clone()
+            .or_else(|| env::current_exe().ok())
+            .unwrap_or_else(|| PathBuf::from("tonghop"))
     }
 }
 

@@ -4,4 +4,9 @@
 //! in it; `matcher` links its rows to the plan's tasks. Everything after `read` is pure.
 
 pub mod grid;
+pub mod layout;
+pub mod matcher;
+pub mod pipeline;
+pub mod read;
 pub mod table;
+pub mod values;

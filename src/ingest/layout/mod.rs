@@ -1,0 +1,110 @@
+//! Layout detection: where in a clerk's workbook the report table is, and what it says.
+//!
+//! Agencies send Excel files laid out however their clerk likes: a cover sheet, the
+//! administrative block and a title above the table, headers in capitals or without
+//! diacritics, two-row merged headers, tick-mark status columns, numbering that restarts
+//! under each group, totals and a signature block below. Nothing here trusts a fixed
+//! template; each step scores what it sees against the Vietnamese words clerks use (folded
+//! with [`fold`](crate::domain::fold::fold)) and keeps the best reading:
+//!
+//! - [`sheet_choice`]: which sheet holds the report (covers, instructions, drop-down lists
+//!   and hidden sheets lose);
+//! - [`header`]: which row(s) are the header and what each column holds;
+//! - [`rows`]: which rows are tasks, which are group headings (kept as context for the
+//!   matcher), and which are spacers, totals, repeated headers or the signature block;
+//! - [`crate::ingest::values`] normalises the status words and progress percents.
+//!
+//! Pure: a [`Grid`] in, a [`ReportTable`] (or a [`LayoutError`] saying, in Vietnamese, what
+//! the clerk should fix) out.
+
+mod cells;
+mod header;
+mod numbering;
+mod rows;
+mod sheet_choice;
+#[cfg(test)]
+mod tests;
+
+use crate::{
+    domain::finding::Finding,
+    ingest::{
+        grid::Grid,
+        table::{ColumnRole, ReportTable},
+    },
+};
+
+/// Why no report table could be read from a workbook. The message is for the clerk.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutError {
+    #[error(
+        "Tệp không có trang tính nào chứa dữ liệu (tệp trống hoặc mọi trang tính đều bị ẩn): \
+         hãy kiểm tra lại tệp đã chọn rồi gửi lại báo cáo."
+    )]
+    EmptyWorkbook,
+    #[error(
+        "Không tìm thấy bảng báo cáo: cần có các cột như 'Nội dung nhiệm vụ', 'Kết quả thực \
+         hiện'… Hãy dùng mẫu báo cáo tải về từ hệ thống."
+    )]
+    NoTable,
+    #[error(
+        "Bảng ở trang tính '{sheet}' (dòng tiêu đề {row}) không có cột nội dung nhiệm vụ: hãy \
+         thêm cột 'Nội dung nhiệm vụ' ghi tên từng nhiệm vụ, hoặc dùng mẫu báo cáo tải về từ \
+         hệ thống."
+    )]
+    NoTaskColumn { sheet: String, row: u32 },
+    #[error(
+        "Bảng báo cáo ở trang tính '{sheet}' có dòng tiêu đề (dòng {row}) nhưng không có dòng \
+         nhiệm vụ nào bên dưới: hãy ghi kết quả thực hiện của từng nhiệm vụ rồi gửi lại."
+    )]
+    NoRows { sheet: String, row: u32 },
+}
+
+/// Finds the report table in `grid`: the sheet, its header, its columns (0-based, left to
+/// right) and its data rows with values normalised, plus findings about what could not be
+/// read.
+pub fn find_table(grid: &Grid) -> Result<ReportTable, LayoutError> {
+    let choice = sheet_choice::choose(grid)?;
+    let sheet = &grid.sheets[choice.sheet];
+    let header_rows: Vec<u32> = choice.header.rows.iter().map(|&r| r as u32 + 1).collect();
+    if choice.rows.is_empty() {
+        return Err(LayoutError::NoRows {
+            sheet: sheet.name.clone(),
+            row: header_rows[0],
+        });
+    }
+    let mut findings = Vec::new();
+    let reports = [ColumnRole::Result, ColumnRole::Progress, ColumnRole::Status];
+    if !reports.iter().any(|&role| choice.header.has(role)) {
+        findings.push(
+            Finding::warning(format!(
+                "Bảng ở trang tính '{}' không có cột 'Kết quả thực hiện', 'Tiến độ' hay 'Trạng \
+                 thái': hệ thống chỉ đọc được tên nhiệm vụ. Hãy bổ sung các cột này hoặc dùng \
+                 mẫu báo cáo tải về từ hệ thống.",
+                sheet.name
+            ))
+            .at_row(header_rows[0]),
+        );
+    }
+    if !choice.others.is_empty() {
+        let others: Vec<String> = choice.others.iter().map(|n| format!("'{n}'")).collect();
+        findings.push(Finding::info(format!(
+            "Tệp có nhiều trang tính giống bảng báo cáo ({}); hệ thống đã đọc trang '{}'. Nếu \
+             không đúng, hãy gửi mỗi kỳ báo cáo trong một tệp riêng chỉ có một bảng.",
+            others.join(", "),
+            sheet.name
+        )));
+    }
+    findings.extend(choice.findings);
+    Ok(ReportTable {
+        sheet: sheet.name.clone(),
+        header_rows,
+        columns: choice
+            .header
+            .columns
+            .iter()
+            .map(|c| (c.role(), c.col as u32))
+            .collect(),
+        rows: choice.rows,
+        findings,
+    })
+}

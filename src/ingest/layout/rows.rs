@@ -1,0 +1,507 @@
+//! Reading the rows under a header: data rows, the group headings above them, and what to
+//! pass over (spacers, totals, a header repeated after a page break, footnotes, the date
+//! line) until the signature block ends the table.
+//!
+//! Two passes: the first reads each row into a [`Line`] of texts; the second decides which
+//! lines are group headings (it needs to see the line after), joins continuation lines to
+//! their task, and normalises status and progress.
+
+use super::{
+    cells,
+    header::{Header, Label},
+    numbering,
+};
+use crate::{
+    domain::{finding::Finding, fold::fold},
+    ingest::{
+        grid::{Cell, Sheet},
+        table::{ColumnRole, Heading, RawRow, ReportedStatus},
+        values::{self, Progress},
+    },
+};
+
+/// Where each role sits in the sheet.
+struct Map {
+    number: Option<usize>,
+    task: usize,
+    result: Vec<usize>,
+    status: Option<usize>,
+    ticks: Vec<(usize, ReportedStatus, String)>,
+    progress: Option<usize>,
+    difficulties: Vec<usize>,
+    proposals: Vec<usize>,
+    notes: Vec<usize>,
+}
+
+impl Map {
+    fn of(header: &Header) -> Option<Map> {
+        let cols = |role: ColumnRole| -> Vec<usize> {
+            header
+                .columns
+                .iter()
+                .filter(|c| c.label == Label::Role(role))
+                .map(|c| c.col)
+                .collect()
+        };
+        let ticks = header
+            .columns
+            .iter()
+            .filter_map(|c| match c.label {
+                Label::Tick(status) => Some((c.col, status, c.text.clone())),
+                Label::Role(_) => None,
+            })
+            .collect();
+        Some(Map {
+            number: cols(ColumnRole::Number).first().copied(),
+            task: *cols(ColumnRole::Task).first()?,
+            result: cols(ColumnRole::Result),
+            status: cols(ColumnRole::Status).first().copied(),
+            ticks,
+            progress: cols(ColumnRole::Progress).first().copied(),
+            difficulties: cols(ColumnRole::Difficulties),
+            proposals: cols(ColumnRole::Proposals),
+            notes: cols(ColumnRole::Notes),
+        })
+    }
+
+    /// Columns whose content is a report on the task (not a copy of the plan).
+    fn report_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.result
+            .iter()
+            .chain(self.status.iter())
+            .chain(self.ticks.iter().map(|t| &t.0))
+            .chain(self.progress.iter())
+            .chain(self.difficulties.iter())
+            .chain(self.proposals.iter())
+            .copied()
+    }
+}
+
+/// One row of the sheet, read as texts.
+#[derive(Debug, Clone, Default)]
+struct Line {
+    /// 0-based.
+    row: usize,
+    number: String,
+    task: String,
+    result: Vec<String>,
+    status: String,
+    /// Indexes into `Map::ticks` of the ticked columns.
+    ticks: Vec<usize>,
+    progress: Option<Cell>,
+    difficulties: Vec<String>,
+    proposals: Vec<String>,
+    notes: Vec<String>,
+    /// The task cell is merged down from the row above: this row adds to that task.
+    continues: bool,
+    /// The task cell is merged across the number or the report columns: a group heading.
+    spans: bool,
+}
+
+impl Line {
+    fn has_report(&self) -> bool {
+        !self.result.is_empty()
+            || !self.status.is_empty()
+            || !self.ticks.is_empty()
+            || self.progress.is_some()
+            || !self.difficulties.is_empty()
+            || !self.proposals.is_empty()
+    }
+
+    /// Adds a continuation line's report to this one.
+    fn absorb(&mut self, other: Line) {
+        self.result.extend(other.result);
+        self.difficulties.extend(other.difficulties);
+        self.proposals.extend(other.proposals);
+        self.notes.extend(other.notes);
+        self.ticks.extend(other.ticks);
+        if self.status.is_empty() {
+            self.status = other.status;
+        }
+        if self.progress.is_none() {
+            self.progress = other.progress;
+        }
+    }
+}
+
+/// Reads the data rows under `header`. `None` when the header has no task column.
+pub(crate) fn read_rows(sheet: &Sheet, header: &Header) -> Option<(Vec<RawRow>, Vec<Finding>)> {
+    let map = Map::of(header)?;
+    let lines = read_lines(sheet, header, &map);
+    Some(assemble(lines, &map))
+}
+
+fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut row = header.last_row() + 1;
+    if cells::is_numbering_row(sheet, row) {
+        row += 1;
+    }
+    for row in row..sheet.rows.len() {
+        if cells::is_blank_row(sheet, row) {
+            continue;
+        }
+        if is_signature(sheet, row) {
+            break;
+        }
+        if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
+            continue;
+        }
+        let line = read_line(sheet, row, map);
+        if is_total(&line) || is_footnote(&line) {
+            continue;
+        }
+        if line.number.is_empty() && line.task.is_empty() && is_date_line(sheet, row) {
+            continue;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
+    let task_origin = cells::origin(sheet, row, map.task);
+    let continues = cells::merged_from_above(sheet, row, map.task);
+    // A cell of the task's own merged area is the task text spilling over, not a value; on
+    // a continuation row only what the row itself holds is new.
+    let own = |col: usize| -> Option<&Cell> {
+        if col != map.task && cells::origin(sheet, row, col) == task_origin {
+            return None;
+        }
+        if continues && cells::merged_from_above(sheet, row, col) {
+            return None;
+        }
+        let cell = sheet.shown(row, col);
+        (!cell.is_empty()).then_some(cell)
+    };
+    let text = |col: usize| {
+        own(col)
+            .map(|c| values::clean_text(&c.as_text()))
+            .unwrap_or_default()
+    };
+    let texts = |cols: &[usize]| -> Vec<String> {
+        cols.iter()
+            .map(|&c| text(c))
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let spans = cells::merge_at(sheet, row, map.task).is_some_and(|m| {
+        let across = m.first_col as usize..=m.last_col as usize;
+        map.number.is_some_and(|n| across.contains(&n))
+            || map.report_columns().any(|c| across.contains(&c))
+    }) && !continues;
+    let task = if continues {
+        String::new()
+    } else {
+        values::clean_text(&sheet.shown(row, map.task).as_text())
+    };
+    let ticks = map
+        .ticks
+        .iter()
+        .enumerate()
+        .filter(|(_, (col, _, _))| own(*col).is_some_and(is_ticked))
+        .map(|(i, _)| i)
+        .collect();
+    let mut number = map.number.map(text).unwrap_or_default();
+    let mut task = task;
+    if task.is_empty() && number.split_whitespace().nth(1).is_some() {
+        // "I. Nhóm dịch vụ công" typed in the number cell and spilling over, unmerged.
+        task = std::mem::take(&mut number);
+    }
+    Line {
+        row,
+        number,
+        task,
+        result: texts(&map.result),
+        status: map.status.map(text).unwrap_or_default(),
+        ticks,
+        progress: map.progress.and_then(own).cloned(),
+        difficulties: texts(&map.difficulties),
+        proposals: texts(&map.proposals),
+        notes: texts(&map.notes),
+        continues,
+        spans,
+    }
+}
+
+/// Anything in a tick column but a zero or a "không" is a tick.
+fn is_ticked(cell: &Cell) -> bool {
+    values::is_tick(cell)
+        || match cell {
+            Cell::Number(n) => *n != 0.0,
+            Cell::Text(t) => !matches!(fold(t).as_str(), "" | "0" | "khong" | "k"),
+            Cell::DateTime(_) => true,
+            _ => false,
+        }
+}
+
+/// Words that open the signature block under a report.
+const SIGNATURE: &[&str] = &[
+    "noi nhan",
+    "nguoi lap bieu",
+    "nguoi lap",
+    "nguoi tong hop",
+    "thu truong don vi",
+    "thu truong co quan",
+    "lanh dao don vi",
+    "xac nhan cua thu truong",
+    "kt giam doc",
+    "kt chu tich",
+    "kt truong",
+    "kt thu truong",
+    "tm uy ban nhan dan",
+    "tm ubnd",
+    "tl giam doc",
+    "tuq giam doc",
+    "q giam doc",
+    "ky ghi ro ho ten",
+    "ky ten",
+    "ky dong dau",
+];
+const SIGNATURE_ALONE: &[&str] = &["giam doc", "pho giam doc", "chu tich", "truong phong"];
+
+fn is_signature(sheet: &Sheet, row: usize) -> bool {
+    let Some(cells) = sheet.rows.get(row) else {
+        return false;
+    };
+    cells.iter().any(|cell| {
+        let folded = fold(&cell.as_text());
+        if folded.is_empty() || folded.split(' ').count() > 10 {
+            return false;
+        }
+        SIGNATURE_ALONE.contains(&folded.as_str())
+            || SIGNATURE.iter().any(|s| {
+                folded == *s || (folded.starts_with(s) && folded[s.len()..].starts_with(' '))
+            })
+    })
+}
+
+/// A row that repeats the header (Excel's "rows to repeat at top" pasted as values, or a
+/// header copied after a page break): most header columns show one of their header texts.
+fn is_header_copy(sheet: &Sheet, row: usize, header: &Header) -> bool {
+    let same = header
+        .columns
+        .iter()
+        .filter(|c| {
+            let folded = fold(&cells::text(sheet, row, c.col));
+            !folded.is_empty() && c.keys.contains(&folded)
+        })
+        .count();
+    same >= 2 && same * 2 >= header.columns.len()
+}
+
+fn starts_with_word(folded: &str, word: &str) -> bool {
+    folded == word || (folded.starts_with(word) && folded[word.len()..].starts_with(' '))
+}
+
+fn is_total(line: &Line) -> bool {
+    let lead = if line.number.is_empty() {
+        &line.task
+    } else {
+        &line.number
+    };
+    let folded = fold(lead);
+    matches!(folded.as_str(), "tong" | "cong" | "tong so")
+        || starts_with_word(&folded, "tong cong")
+        || (line.number.is_empty()
+            && starts_with_word(&folded, "tong so")
+            && folded.split(' ').count() <= 6)
+}
+
+/// "Ghi chú: cột (4) ghi…", "Lưu ý: …" under the table.
+fn is_footnote(line: &Line) -> bool {
+    let lead = if line.number.is_empty() {
+        &line.task
+    } else {
+        &line.number
+    };
+    let folded = fold(lead);
+    (starts_with_word(&folded, "ghi chu") || starts_with_word(&folded, "luu y"))
+        && !line.has_report()
+}
+
+/// "Trà Vinh, ngày 05 tháng 01 năm 2023" on a row of its own.
+fn is_date_line(sheet: &Sheet, row: usize) -> bool {
+    sheet.rows.get(row).is_some_and(|cells| {
+        cells.iter().any(|c| {
+            let folded = fold(&c.as_text());
+            folded.split(' ').count() <= 12
+                && folded.contains("ngay")
+                && folded.contains("thang")
+                && folded.contains("nam")
+                && values::parse_date_text(&c.as_text()).is_some()
+        })
+    })
+}
+
+fn is_capitals(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 4
+        && letters.iter().all(|c| c.is_uppercase())
+        && text.split_whitespace().count() >= 2
+}
+
+fn is_heading(line: &Line, next: Option<&Line>) -> bool {
+    if line.has_report() || (line.task.is_empty() && !line.spans) {
+        return false;
+    }
+    let number = if line.number.is_empty() {
+        numbering::split_leading(&line.task).0
+    } else {
+        line.number.clone()
+    };
+    line.spans
+        || numbering::is_group_number(&number)
+        || is_capitals(&line.task)
+        || next.is_some_and(|n| numbering::is_child(&number, &n.number))
+}
+
+enum Item {
+    Heading(Heading),
+    Data(Line),
+}
+
+fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let orphan = line.continues || (line.number.is_empty() && line.task.is_empty());
+        if orphan {
+            match items.last_mut() {
+                Some(Item::Data(task)) => task.absorb(line.clone()),
+                _ if line.has_report() && !line.continues => findings.push(
+                    Finding::warning(format!(
+                        "Dòng {} có nội dung báo cáo nhưng không ghi số thứ tự hay tên nhiệm \
+                         vụ: hãy ghi rõ nội dung này báo cáo cho nhiệm vụ nào.",
+                        line.row + 1
+                    ))
+                    .at_row(line.row as u32 + 1),
+                ),
+                _ => {}
+            }
+            continue;
+        }
+        let next = lines[i + 1..].iter().find(|l| !l.continues);
+        if is_heading(line, next) {
+            let (number, text) = if line.number.is_empty() {
+                numbering::split_leading(&line.task)
+            } else {
+                (line.number.clone(), line.task.clone())
+            };
+            items.push(Item::Heading(Heading { number, text }));
+        } else if line.task.is_empty() && !line.has_report() {
+            // A number with nothing else: an unused line of the form.
+            continue;
+        } else {
+            items.push(Item::Data(line.clone()));
+        }
+    }
+    let fractions = values::column_holds_fractions(items.iter().filter_map(|item| match item {
+        Item::Data(line) => line.progress.as_ref(),
+        Item::Heading(_) => None,
+    }));
+    let mut context: Vec<(String, Heading)> = Vec::new();
+    let mut rows = Vec::new();
+    for item in items {
+        match item {
+            Item::Heading(heading) => {
+                let kind = numbering::kind(&heading.number);
+                if let Some(at) = context.iter().position(|(k, _)| *k == kind) {
+                    context.truncate(at);
+                }
+                context.push((kind, heading));
+            }
+            Item::Data(line) => {
+                if !line.number.is_empty() {
+                    let kind = numbering::kind(&line.number);
+                    if let Some(at) = context.iter().position(|(k, _)| *k == kind) {
+                        context.truncate(at);
+                    }
+                }
+                let headings = context.iter().map(|(_, h)| h.clone()).collect();
+                rows.push(raw_row(line, headings, map, fractions, &mut findings));
+            }
+        }
+    }
+    (rows, findings)
+}
+
+fn raw_row(
+    line: Line,
+    context: Vec<Heading>,
+    map: &Map,
+    fractions: bool,
+    findings: &mut Vec<Finding>,
+) -> RawRow {
+    let row = line.row as u32 + 1;
+    let mut status_text = line.status.clone();
+    let mut status = None;
+    let mut progress = None;
+    if let Some(cell) = &line.progress {
+        match values::parse_progress(cell, fractions) {
+            Progress::Percent(p) => progress = Some(p),
+            Progress::Unreadable(text)
+                if status_text.is_empty() && values::parse_status(&text).is_some() =>
+            {
+                // A status word written in the progress column.
+                status_text = text;
+            }
+            Progress::Empty => {}
+            _ => findings.extend(values::progress_of(cell, fractions, row).1),
+        }
+    }
+    if !status_text.is_empty() {
+        status = values::parse_status(&status_text);
+        let percent = match values::parse_progress(&Cell::Text(status_text.clone()), false) {
+            Progress::Percent(p) if status_text.contains('%') || status.is_none() => Some(p),
+            _ => None,
+        };
+        if progress.is_none() {
+            progress = percent;
+        }
+        if status.is_none() && percent.is_none() {
+            findings.extend(values::status_of(&status_text, row).1);
+        }
+        if status.is_none() && percent.is_some() {
+            // A percent written in the status column: it is a progress, not a status.
+            status_text.clear();
+        }
+    } else if !line.ticks.is_empty() {
+        let mut ticked: Vec<(ReportedStatus, &str)> = Vec::new();
+        for &i in &line.ticks {
+            let (_, s, label) = &map.ticks[i];
+            if !ticked.iter().any(|(t, _)| t == s) {
+                ticked.push((*s, label));
+            }
+        }
+        if let [(s, label)] = ticked.as_slice() {
+            status = Some(*s);
+            status_text = label.to_string();
+        } else {
+            let labels: Vec<String> = ticked.iter().map(|(_, l)| format!("'{l}'")).collect();
+            findings.push(
+                Finding::warning(format!(
+                    "Dòng {row} đánh dấu cùng lúc nhiều cột trạng thái ({}): hãy chỉ đánh dấu \
+                     một cột đúng với tình hình thực hiện nhiệm vụ.",
+                    labels.join(", ")
+                ))
+                .at_row(row),
+            );
+        }
+    }
+    let (status, contradiction) = values::reconcile(status, progress, row);
+    findings.extend(contradiction);
+    RawRow {
+        source_row: row,
+        number: line.number,
+        task_text: line.task,
+        context,
+        result: line.result.join("\n"),
+        status,
+        status_text,
+        progress_percent: progress,
+        difficulties: line.difficulties.join("\n"),
+        proposals: line.proposals.join("\n"),
+        notes: line.notes.join("\n"),
+    }
+}

@@ -1,0 +1,324 @@
+//! The ingest pipeline, one code path for the CLI and the web upload: keep the original,
+//! read it in isolation, find the report table, match rows to the plan's tasks, store the
+//! normalised rows and the findings.
+//!
+//! The original bytes are stored before anything reads them, so a file the pipeline cannot
+//! understand is kept byte for byte and its rejection is recorded with the reason.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use diesel::Connection;
+use serde::Serialize;
+
+use super::{
+    layout,
+    matcher::{self, AssignmentRole, TaskRef},
+    read::{self, ReadLimits},
+    table::ReportTable,
+};
+use crate::{
+    db::{
+        agencies::{self, Agency},
+        plans::{self, Plan},
+        submissions::{self, NewReportRow, NewSubmission, StoredOriginal},
+        DbConnection,
+    },
+    domain::{
+        agency_registry::AgencyRegistry,
+        finding::{Finding, Severity},
+        period::Month,
+    },
+    error::{AppError, AppResult},
+};
+
+/// How the isolated reader runs.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    pub limits: ReadLimits,
+    pub program: PathBuf,
+}
+
+impl Reader {
+    pub fn from_config(upload: &crate::config::UploadConfig) -> Reader {
+        Reader { limits: ReadLimits::from(upload), program: upload.reader_program() }
+    }
+}
+
+/// One upload, as a clerk or a script sends it.
+pub struct Upload<'a> {
+    pub plan: &'a str,
+    pub agency: &'a str,
+    pub period: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+    pub uploaded_by: Option<i64>,
+}
+
+/// The result, in the shape of DESIGN §5 (`tonghop ingest --json`).
+#[derive(Debug, Serialize)]
+pub struct IngestResult {
+    pub submission: SubmissionInfo,
+    pub rows: Vec<RowOut>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubmissionInfo {
+    pub id: i64,
+    pub version: i32,
+    pub sha256: String,
+    pub plan_id: i64,
+    pub agency: String,
+    pub period: String,
+    /// `processed` or `rejected` (the file could not be read as a report; it is kept).
+    pub outcome: String,
+    /// True when the identical file had already been received: nothing new was stored.
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowOut {
+    pub task_code: Option<String>,
+    pub status: Option<String>,
+    pub progress_percent: Option<f64>,
+    pub result: String,
+    pub difficulties: String,
+    pub proposals: String,
+    #[serde(rename = "match")]
+    pub match_: MatchOut,
+    pub source: SourceOut,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatchOut {
+    pub method: Option<String>,
+    pub score: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceOut {
+    pub sheet: String,
+    pub row: u32,
+}
+
+/// Who is reporting: the agency as written, resolved in the plan's province, and followed to
+/// its successor when the period is after a merger ("merged agencies report through their
+/// successor").
+pub fn resolve_agency(
+    conn: &mut DbConnection,
+    plan: &Plan,
+    written: &str,
+    period: Month,
+) -> AppResult<(Agency, Vec<Finding>)> {
+    let mut findings = Vec::new();
+    let agency = match agencies::find_by_spelling(conn, &plan.province, written)? {
+        Some(agency) => agency,
+        None => {
+            let registry = AgencyRegistry::from_files(vec![agencies::registry_of(conn, &plan.province)?])
+                .map_err(AppError::Internal)?;
+            let name = registry
+                .resolve(Some(&plan.province), written)
+                .map(|e| e.name.clone())
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "Không tìm thấy cơ quan \"{written}\" trong danh mục của tỉnh {}; hãy ghi đúng tên cơ quan (ví dụ \"Sở Y tế\") hoặc nhờ quản trị viên thêm cách viết này.",
+                        plan.province
+                    ))
+                })?;
+            agencies::find_by_spelling(conn, &plan.province, &name)?
+                .ok_or_else(|| AppError::Internal(format!("cơ quan {name} vừa tìm thấy lại không có")))?
+        }
+    };
+    let period_end = period.cutoff_window().1;
+    let mut current = agency;
+    for _ in 0..8 {
+        let Some(successor_id) = current.successor_id else { break };
+        let from = current.successor_from.unwrap_or(NaiveDate::MIN);
+        if period_end < from {
+            break;
+        }
+        let successor = agencies::get(conn, successor_id)?;
+        findings.push(Finding::info(format!(
+            "Từ ngày {}, nhiệm vụ của {} do {} đảm nhận; báo cáo được ghi nhận cho {}.",
+            from.format("%d/%m/%Y"),
+            current.name,
+            successor.name,
+            successor.name
+        )));
+        current = successor;
+    }
+    Ok((current, findings))
+}
+
+/// Runs the whole pipeline for one upload.
+pub fn ingest(conn: &mut DbConnection, reader: &Reader, upload: &Upload) -> AppResult<IngestResult> {
+    let period = Month::parse(upload.period).ok_or_else(|| {
+        AppError::BadRequest(format!("Kỳ báo cáo \"{}\" không hợp lệ; hãy ghi dạng 2023-11 (năm-tháng).", upload.period))
+    })?;
+    if upload.bytes.len() > reader.limits.max_bytes {
+        return Err(AppError::BadRequest(format!(
+            "Tệp lớn {} byte, vượt giới hạn {} byte; hãy xoá các trang tính thừa hoặc chia nhỏ tệp.",
+            upload.bytes.len(),
+            reader.limits.max_bytes
+        )));
+    }
+    let plan = plans::find(conn, upload.plan)?;
+    let (agency, mut findings) = resolve_agency(conn, &plan, upload.agency, period)?;
+    let period_text = period.to_string();
+    let stored = submissions::store_original(
+        conn,
+        &NewSubmission {
+            plan_id: plan.id,
+            agency_id: agency.id,
+            period: &period_text,
+            uploaded_by: upload.uploaded_by,
+            file_name: upload.file_name,
+            content_type: upload.content_type,
+            bytes: upload.bytes,
+        },
+    )?;
+    let info = |outcome: &str, stored: &StoredOriginal| SubmissionInfo {
+        id: stored.id,
+        version: stored.version,
+        sha256: stored.sha256.clone(),
+        plan_id: plan.id,
+        agency: agency.name.clone(),
+        period: period_text.clone(),
+        outcome: outcome.to_string(),
+        duplicate: stored.duplicate,
+    };
+    if stored.duplicate {
+        return earlier_result(conn, &stored, findings, info);
+    }
+    let table = match read::read_isolated(upload.bytes, &reader.limits, &reader.program)
+        .map_err(|e| e.to_string())
+        .and_then(|grid| layout::find_table(&grid).map_err(|e| e.to_string()))
+    {
+        Ok(table) => table,
+        Err(message) => {
+            findings.push(Finding::error(message.clone()));
+            let json = serde_json::to_string(&findings).expect("findings serialise");
+            submissions::set_outcome(conn, stored.id, "rejected", Some(&message), &json)?;
+            return Ok(IngestResult { submission: info("rejected", &stored), rows: Vec::new(), findings });
+        }
+    };
+    let tasks = task_refs(conn, plan.id, agency.id)?;
+    let (rows, new_rows, mut row_findings) = normalise(&table, &tasks, stored.id);
+    findings.extend(table.findings.iter().cloned());
+    findings.append(&mut row_findings);
+    findings.sort_by_key(|f| (f.row.unwrap_or(0), std::cmp::Reverse(f.severity)));
+    let json = serde_json::to_string(&findings).expect("findings serialise");
+    conn.transaction(|conn| {
+        submissions::insert_rows(conn, &new_rows)?;
+        submissions::set_outcome(conn, stored.id, "processed", None, &json)
+    })?;
+    Ok(IngestResult { submission: info("processed", &stored), rows, findings })
+}
+
+/// The plan's tasks with this agency's role in each.
+fn task_refs(conn: &mut DbConnection, plan_id: i64, agency_id: i64) -> AppResult<Vec<(i64, TaskRef)>> {
+    let draft = plans::draft_of(conn, plan_id)?;
+    let tasks = plans::tasks_of(conn, plan_id)?;
+    let roles: std::collections::HashMap<i64, String> =
+        plans::tasks_of_agency(conn, plan_id, agency_id)?.into_iter().map(|(t, role)| (t.id, role)).collect();
+    Ok(tasks
+        .iter()
+        .zip(draft.tasks)
+        .enumerate()
+        .map(|(index, (task, draft))| {
+            let assigned = roles.get(&task.id).map(|role| {
+                if role == "lead" {
+                    AssignmentRole::Lead
+                } else {
+                    AssignmentRole::Coordinating
+                }
+            });
+            (task.id, TaskRef { index, code: task.code.clone(), title: task.title.clone(), group: draft.group, assigned })
+        })
+        .collect())
+}
+
+/// Pure: table + tasks → output rows, rows to store, findings.
+fn normalise(
+    table: &ReportTable,
+    tasks: &[(i64, TaskRef)],
+    submission_id: i64,
+) -> (Vec<RowOut>, Vec<NewReportRow>, Vec<Finding>) {
+    let refs: Vec<TaskRef> = tasks.iter().map(|(_, t)| t.clone()).collect();
+    let matches = matcher::match_rows(&table.rows, &refs);
+    let mut out = Vec::with_capacity(table.rows.len());
+    let mut store = Vec::with_capacity(table.rows.len());
+    let mut findings = Vec::new();
+    for (row, m) in table.rows.iter().zip(matches) {
+        let task = m.task.and_then(|i| tasks.get(i));
+        let method = m.method.map(|method| match method {
+            matcher::MatchMethod::Code => "code".to_string(),
+            matcher::MatchMethod::Text => "text".to_string(),
+        });
+        let score = (m.score * 1000.0).round() / 1000.0;
+        out.push(RowOut {
+            task_code: task.map(|(_, t)| t.code.clone()),
+            status: row.status.map(|s| s.as_str().to_string()),
+            progress_percent: row.progress_percent,
+            result: row.result.clone(),
+            difficulties: row.difficulties.clone(),
+            proposals: row.proposals.clone(),
+            match_: MatchOut { method: method.clone(), score },
+            source: SourceOut { sheet: table.sheet.clone(), row: row.source_row },
+        });
+        store.push(NewReportRow {
+            submission_id,
+            task_id: task.map(|(id, _)| *id),
+            sheet: table.sheet.clone(),
+            source_row: row.source_row as i32,
+            status: row.status.map(|s| s.as_str().to_string()),
+            progress_percent: row.progress_percent.map(|p| p.round() as i32),
+            result: row.result.clone(),
+            difficulties: row.difficulties.clone(),
+            proposals: row.proposals.clone(),
+            match_method: method,
+            match_score: Some((m.score * 1000.0).round() as i32),
+        });
+        findings.extend(m.findings);
+    }
+    if table.rows.is_empty() {
+        findings.push(Finding::warning(
+            "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",
+        ));
+    }
+    (out, store, findings)
+}
+
+/// The stored rows of an identical earlier upload, in the same shape.
+fn earlier_result(
+    conn: &mut DbConnection,
+    stored: &StoredOriginal,
+    mut findings: Vec<Finding>,
+    info: impl Fn(&str, &StoredOriginal) -> SubmissionInfo,
+) -> AppResult<IngestResult> {
+    let submission = submissions::get(conn, stored.id)?;
+    let earlier: Vec<Finding> = serde_json::from_str(&submission.findings).unwrap_or_default();
+    findings.push(Finding::info(format!(
+        "Tệp này giống hệt tệp đã gửi trước đó (phiên bản {}); không tạo phiên bản mới.",
+        stored.version
+    )));
+    findings.extend(earlier.into_iter().filter(|f| f.severity != Severity::Info || f.row.is_some()));
+    let tasks = plans::tasks_of(conn, submission.plan_id)?;
+    let code_of = |id: Option<i64>| id.and_then(|id| tasks.iter().find(|t| t.id == id)).map(|t| t.code.clone());
+    let rows = submissions::rows_of(conn, stored.id)?
+        .into_iter()
+        .map(|r| RowOut {
+            task_code: code_of(r.task_id),
+            status: r.status,
+            progress_percent: r.progress_percent.map(f64::from),
+            result: r.result,
+            difficulties: r.difficulties,
+            proposals: r.proposals,
+            match_: MatchOut { method: r.match_method, score: r.match_score.unwrap_or(0) as f64 / 1000.0 },
+            source: SourceOut { sheet: r.sheet, row: r.source_row as u32 },
+        })
+        .collect();
+    Ok(IngestResult { submission: info(&submission.outcome, stored), rows, findings })
+}

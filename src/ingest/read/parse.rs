@@ -1,0 +1,700 @@
+//! calamine → [`Grid`], under limits.
+//!
+//! The grid is built sparsely, one cell at a time, and every cell is charged to a budget
+//! (cells a row must hold to reach its last value, bytes of text) before it is stored. For
+//! xlsx, xlsm and xlsb we use calamine's streaming cell readers, so a sheet declaring
+//! `A1:XFD1048576` (`issue_174.xlsx`, or the two corner cells that make bare calamine ask for
+//! 512 GiB) costs what its cells cost, and a zip bomb of 67 M cells stops at the cell limit.
+//! xls and ods are parsed eagerly by calamine into dense ranges before we see any cell; there
+//! the process limits set by [`super::isolated`] are what bounds memory.
+//!
+//! A sheet that fails on its own (a chart sheet, a broken part) is skipped with a note; the
+//! file is rejected only if no worksheet can be read, or if any sheet goes over a limit.
+//!
+//! This runs calamine in the calling process: outside tests, call it only on trusted bytes and
+//! use [`super::read_isolated`] for uploads.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use calamine::{
+    CellErrorType, Data, DataRef, Dimensions, ExcelDateTime, Ods, OdsError, Range, Reader,
+    SheetType, SheetVisible, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError,
+};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::sniff::{sniff, Format};
+use super::{human_bytes, ReadError, ReadLimits};
+use crate::ingest::grid::{Cell, Grid, Merge, Sheet};
+
+/// A workbook read successfully, possibly with sheets skipped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadOutcome {
+    pub format: Format,
+    pub grid: Grid,
+    /// Vietnamese notes about what was skipped (chart sheets, broken sheets, merges).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Reads a workbook in this process (see the module doc for when that is acceptable).
+/// Panics inside calamine are caught and reported as a corrupt file; allocation failures and
+/// hangs are not, which is why uploads go through [`super::read_isolated`].
+pub fn parse(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(ReadError::too_large(format!(
+            "tệp nặng {}, quá giới hạn {} cho một lần tải lên",
+            human_bytes(bytes.len() as u64),
+            human_bytes(limits.max_bytes as u64)
+        )));
+    }
+    let sniffed = sniff(bytes)?;
+    if let Some(unpacked) = sniffed.unpacked_bytes {
+        if unpacked > limits.max_unpacked_bytes {
+            return Err(ReadError::too_large(format!(
+                "tệp nén bên trong chứa {} dữ liệu khi giải nén, quá giới hạn {}",
+                human_bytes(unpacked),
+                human_bytes(limits.max_unpacked_bytes)
+            )));
+        }
+    }
+    let format = sniffed.format;
+    let read = catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Xlsx | Format::Xlsm => read_xlsx(bytes, format, limits),
+        Format::Xlsb => read_xlsb(bytes, limits),
+        Format::Xls => read_xls(bytes, limits),
+        Format::Ods => read_ods(bytes, limits),
+    }));
+    match read {
+        Ok(result) => result,
+        Err(payload) => Err(ReadError::corrupt(format!(
+            "trình đọc {} dừng vì dữ liệu sai cấu trúc: {}",
+            format.as_str(),
+            panic_message(payload.as_ref())
+        ))),
+    }
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budget and sheet assembly.
+
+/// Why one sheet was not read.
+enum SheetFail {
+    /// Over a limit: the whole file is rejected.
+    Limit(ReadError),
+    /// Broken: skip the sheet with this (technical) detail.
+    Bad(String),
+    /// Not a worksheet: skip with this note.
+    Skip(String),
+}
+
+impl From<ReadError> for SheetFail {
+    fn from(e: ReadError) -> Self {
+        SheetFail::Limit(e)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Budget<'a> {
+    limits: &'a ReadLimits,
+    cells: u64,
+    text: u64,
+}
+
+impl Budget<'_> {
+    /// Stores `cell` at (row, col), charging the budget first.
+    fn put(
+        &mut self,
+        rows: &mut Vec<Vec<Cell>>,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        cell: Cell,
+    ) -> Result<(), ReadError> {
+        let cell = match cell {
+            Cell::Empty => return Ok(()),
+            Cell::Text(t) if t.is_empty() => return Ok(()),
+            Cell::Number(n) if !n.is_finite() => Cell::Error("#NUM!".into()),
+            other => other,
+        };
+        let limits = self.limits;
+        if row >= limits.max_rows {
+            return Err(ReadError::too_large(format!(
+                "trang tính \"{sheet}\" có dữ liệu ở hàng {}, vượt giới hạn {} hàng",
+                u64::from(row) + 1,
+                limits.max_rows
+            )));
+        }
+        if col >= limits.max_columns {
+            return Err(ReadError::too_large(format!(
+                "trang tính \"{sheet}\" có dữ liệu ở cột {} (cột thứ {}), vượt giới hạn {} cột",
+                column_name(col),
+                u64::from(col) + 1,
+                limits.max_columns
+            )));
+        }
+        if let Cell::Text(t) | Cell::Error(t) = &cell {
+            self.text += t.len() as u64;
+            if self.text > limits.max_text_bytes {
+                return Err(ReadError::too_large(format!(
+                    "các ô chứa hơn {} chữ, quá giới hạn",
+                    human_bytes(limits.max_text_bytes)
+                )));
+            }
+        }
+        let (r, c) = (row as usize, col as usize);
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let line = &mut rows[r];
+        if line.len() <= c {
+            self.cells += (c + 1 - line.len()) as u64;
+            if self.cells > limits.max_cells {
+                return Err(ReadError::too_large(format!(
+                    "bảng tính có hơn {} ô (kể cả ô trống nằm xen giữa các ô có dữ liệu), vượt giới hạn",
+                    limits.max_cells
+                )));
+            }
+            line.resize(c + 1, Cell::Empty);
+        }
+        line[c] = cell;
+        Ok(())
+    }
+
+    fn merges(&mut self, sheet: &str, dims: Vec<Dimensions>) -> Result<Vec<Merge>, ReadError> {
+        self.cells += dims.len() as u64;
+        if self.cells > self.limits.max_cells {
+            return Err(ReadError::too_large(format!(
+                "trang tính \"{sheet}\" có {} vùng ô gộp, quá giới hạn",
+                dims.len()
+            )));
+        }
+        Ok(dims
+            .into_iter()
+            .filter(|d| d.start.0 <= d.end.0 && d.start.1 <= d.end.1)
+            .map(|d| Merge {
+                first_row: d.start.0,
+                first_col: d.start.1,
+                last_row: d.end.0,
+                last_col: d.end.1,
+            })
+            .collect())
+    }
+}
+
+/// Excel's column letters for a 0-based index (0 → A, 16383 → XFD).
+fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Collects sheets and notes across a workbook.
+struct Collector<'a> {
+    format: Format,
+    budget: Budget<'a>,
+    sheets: Vec<Sheet>,
+    notes: Vec<String>,
+    first_failure: Option<String>,
+    seen: usize,
+}
+
+impl<'a> Collector<'a> {
+    fn new(format: Format, limits: &'a ReadLimits) -> Self {
+        Collector {
+            format,
+            budget: Budget {
+                limits,
+                cells: 0,
+                text: 0,
+            },
+            sheets: Vec::new(),
+            notes: Vec::new(),
+            first_failure: None,
+            seen: 0,
+        }
+    }
+
+    /// A note if this sheet is not a worksheet and must be skipped.
+    fn skip_type(&mut self, meta: &calamine::Sheet) -> bool {
+        self.seen += 1;
+        let what = match meta.typ {
+            SheetType::WorkSheet => return false,
+            SheetType::ChartSheet => "là trang biểu đồ, không có bảng số liệu",
+            SheetType::DialogSheet => "là trang hộp thoại, không phải trang tính",
+            SheetType::MacroSheet => "là trang macro, không phải trang tính",
+            SheetType::Vba => "là mô-đun VBA, không phải trang tính",
+        };
+        self.notes
+            .push(format!("Bỏ qua trang \"{}\": {what}.", meta.name));
+        true
+    }
+
+    /// Runs `read` for one sheet, keeping the budget only if it succeeds.
+    fn sheet(
+        &mut self,
+        meta: &calamine::Sheet,
+        read: impl FnOnce(&mut Budget<'a>) -> Result<Sheet, SheetFail>,
+    ) -> Result<(), ReadError> {
+        let saved = self.budget;
+        match read(&mut self.budget) {
+            Ok(mut sheet) => {
+                sheet.name = meta.name.clone();
+                sheet.hidden = meta.visible != SheetVisible::Visible;
+                self.sheets.push(sheet);
+                Ok(())
+            }
+            Err(SheetFail::Limit(e)) => Err(e),
+            Err(SheetFail::Bad(detail)) => {
+                self.budget = saved;
+                let mut short = detail.clone();
+                super::truncate_chars(&mut short, 200);
+                self.notes.push(format!(
+                    "Bỏ qua trang \"{}\": trang này bị hỏng, không đọc được (chi tiết kỹ thuật: {short}).",
+                    meta.name
+                ));
+                self.first_failure.get_or_insert(detail);
+                Ok(())
+            }
+            Err(SheetFail::Skip(note)) => {
+                self.budget = saved;
+                self.notes
+                    .push(format!("Bỏ qua trang \"{}\": {note}.", meta.name));
+                Ok(())
+            }
+        }
+    }
+
+    fn merges_failed(&mut self, sheet: &str, detail: impl std::fmt::Display) {
+        let mut detail = detail.to_string();
+        super::truncate_chars(&mut detail, 200);
+        self.notes.push(format!(
+            "Không đọc được các ô gộp của trang \"{sheet}\" (chi tiết kỹ thuật: {detail}); số liệu của trang vẫn được đọc."
+        ));
+    }
+
+    fn finish(self) -> Result<ReadOutcome, ReadError> {
+        // Only empty sheets besides a broken one (`sample-beta.xlsx`): the data was in the
+        // broken sheet, so say the file is damaged rather than hand on an empty grid.
+        if self.sheets.iter().all(|s| s.rows.is_empty()) {
+            if let Some(detail) = self.first_failure {
+                return Err(ReadError::corrupt(detail));
+            }
+        }
+        if self.sheets.is_empty() {
+            return Err(ReadError::NoSheets {
+                detail: if self.seen == 0 {
+                    "sổ không có trang tính nào".into()
+                } else {
+                    "chỉ có trang biểu đồ, hộp thoại hoặc macro".into()
+                },
+            });
+        }
+        Ok(ReadOutcome {
+            format: self.format,
+            grid: Grid {
+                sheets: self.sheets,
+            },
+            notes: self.notes,
+        })
+    }
+}
+
+fn empty_sheet() -> Sheet {
+    Sheet {
+        name: String::new(),
+        hidden: false,
+        rows: Vec::new(),
+        merges: Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cell values.
+
+fn cell_from_ref(v: &DataRef<'_>) -> Cell {
+    match v {
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => date_time(dt),
+        DataRef::DateTimeIso(s) => iso_date_time(s),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => error_cell(e),
+        DataRef::Empty => Cell::Empty,
+    }
+}
+
+fn cell_from_data(v: &Data) -> Cell {
+    match v {
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => date_time(dt),
+        Data::DateTimeIso(s) => iso_date_time(s),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => error_cell(e),
+        Data::Empty => Cell::Empty,
+    }
+}
+
+fn error_cell(e: &CellErrorType) -> Cell {
+    Cell::Error(e.to_string())
+}
+
+/// Excel serial date (1900 or 1904 system, which `ExcelDateTime` carries) to a date-time.
+/// Durations and serials outside Excel's range (0 to 9999-12-31) stay numbers.
+fn date_time(dt: &ExcelDateTime) -> Cell {
+    let serial = dt.as_f64();
+    if dt.is_datetime() && (0.0..2_958_466.0).contains(&serial) {
+        if let Some(value) = dt.as_datetime() {
+            return Cell::DateTime(value);
+        }
+    }
+    Cell::Number(serial)
+}
+
+fn iso_date_time(s: &str) -> Cell {
+    let t = s.trim();
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(v) = NaiveDateTime::parse_from_str(t, fmt) {
+            return Cell::DateTime(v);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Cell::DateTime(d.and_time(chrono::NaiveTime::MIN));
+    }
+    Cell::Text(s.to_string())
+}
+
+/// Stores every used cell of a dense calamine range.
+fn put_range(
+    budget: &mut Budget<'_>,
+    sheet: &mut Sheet,
+    name: &str,
+    range: &Range<Data>,
+) -> Result<(), ReadError> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        let row = u32::try_from(r).map_or(u32::MAX, |r| r0.saturating_add(r));
+        let col = u32::try_from(c).map_or(u32::MAX, |c| c0.saturating_add(c));
+        budget.put(&mut sheet.rows, name, row, col, cell_from_data(v))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers.
+
+fn xlsx_error(e: XlsxError) -> ReadError {
+    match e {
+        XlsxError::Password => ReadError::Encrypted,
+        XlsxError::Unrecognized { typ: "sheet:type", val } => ReadError::Unsupported {
+            what: format!(
+                "sổ Excel có trang đặc biệt (trang macro Excel 4.0 hoặc loại trang lạ: {val}) mà trình đọc không mở được; hãy chép bảng báo cáo sang một sổ mới"
+            ),
+        },
+        other => ReadError::corrupt(other),
+    }
+}
+
+fn read_xlsx(bytes: &[u8], format: Format, limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+    let metas = wb.sheets_metadata().to_vec();
+    let mut out = Collector::new(format, limits);
+    for meta in &metas {
+        if out.skip_type(meta) {
+            continue;
+        }
+        let before = out.sheets.len();
+        out.sheet(meta, |budget| {
+            let mut sheet = empty_sheet();
+            let mut cells = match wb.worksheet_cells_reader(&meta.name) {
+                Ok(reader) => reader,
+                Err(XlsxError::NotAWorksheet(typ)) => {
+                    return Err(SheetFail::Skip(format!(
+                        "không phải trang tính (phần tử gốc \"{typ}\")"
+                    )))
+                }
+                Err(e) => return Err(SheetFail::Bad(e.to_string())),
+            };
+            loop {
+                match cells.next_cell() {
+                    Ok(Some(cell)) => {
+                        let (row, col) = cell.get_position();
+                        let value = cell_from_ref(cell.get_value());
+                        budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
+                    }
+                    Ok(None) => break,
+                    Err(e) => return Err(SheetFail::Bad(e.to_string())),
+                }
+            }
+            Ok(sheet)
+        })?;
+        if out.sheets.len() > before {
+            match wb.merge_cells_by_sheet_name(&meta.name) {
+                Ok(dims) => {
+                    let merges = out.budget.merges(&meta.name, dims)?;
+                    if let Some(sheet) = out.sheets.last_mut() {
+                        sheet.merges = merges;
+                    }
+                }
+                Err(e) => out.merges_failed(&meta.name, e),
+            }
+        }
+    }
+    out.finish()
+}
+
+fn xlsb_error(e: XlsbError) -> ReadError {
+    match e {
+        XlsbError::Password => ReadError::Encrypted,
+        other => ReadError::corrupt(other),
+    }
+}
+
+fn read_xlsb(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
+    let metas = wb.sheets_metadata().to_vec();
+    let mut out = Collector::new(Format::Xlsb, limits);
+    for meta in &metas {
+        if out.skip_type(meta) {
+            continue;
+        }
+        out.sheet(meta, |budget| {
+            let mut sheet = empty_sheet();
+            let mut cells = wb
+                .worksheet_cells_reader(&meta.name)
+                .map_err(|e| SheetFail::Bad(e.to_string()))?;
+            loop {
+                match cells.next_cell() {
+                    Ok(Some(cell)) => {
+                        let (row, col) = cell.get_position();
+                        let value = cell_from_ref(cell.get_value());
+                        budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
+                    }
+                    Ok(None) => break,
+                    Err(e) => return Err(SheetFail::Bad(e.to_string())),
+                }
+            }
+            Ok(sheet)
+        })?;
+    }
+    out.finish()
+}
+
+fn xls_error(e: XlsError) -> ReadError {
+    match e {
+        XlsError::Password => ReadError::Encrypted,
+        XlsError::Cfb(ref cfb) if cfb.to_string().contains("Codepage") => ReadError::Unsupported {
+            what: format!("bảng tính Excel cũ dùng bảng mã ký tự không được hỗ trợ ({cfb})"),
+        },
+        other => ReadError::corrupt(other),
+    }
+}
+
+fn read_xls(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
+    let metas = wb.sheets_metadata().to_vec();
+    let mut out = Collector::new(Format::Xls, limits);
+    for meta in &metas {
+        if out.skip_type(meta) {
+            continue;
+        }
+        let merges = wb.merge_cells_by_sheet_name(&meta.name);
+        out.sheet(meta, |budget| {
+            let mut sheet = empty_sheet();
+            let range = wb
+                .worksheet_range(&meta.name)
+                .map_err(|e| SheetFail::Bad(e.to_string()))?;
+            put_range(budget, &mut sheet, &meta.name, &range)?;
+            drop(range);
+            if let Ok(dims) = merges {
+                sheet.merges = budget.merges(&meta.name, dims)?;
+            }
+            Ok(sheet)
+        })?;
+    }
+    out.finish()
+}
+
+fn ods_error(e: OdsError) -> ReadError {
+    match e {
+        OdsError::Password => ReadError::Encrypted,
+        OdsError::CellLimitExceeded { requested, max } => ReadError::too_large(format!(
+            "bảng tính khai báo {requested} ô (lặp hàng/cột), quá giới hạn {max} ô"
+        )),
+        other => ReadError::corrupt(other),
+    }
+}
+
+fn read_ods(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
+    let metas = wb.sheets_metadata().to_vec();
+    let mut out = Collector::new(Format::Ods, limits);
+    for meta in &metas {
+        if out.skip_type(meta) {
+            continue;
+        }
+        out.sheet(meta, |budget| {
+            let mut sheet = empty_sheet();
+            let range = wb
+                .worksheet_range(&meta.name)
+                .map_err(|e| SheetFail::Bad(e.to_string()))?;
+            put_range(budget, &mut sheet, &meta.name, &range)?;
+            Ok(sheet)
+        })?;
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> ReadLimits {
+        ReadLimits::default()
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn the_budget_counts_what_rows_must_hold() {
+        let l = ReadLimits {
+            max_cells: 10,
+            ..limits()
+        };
+        let mut b = Budget {
+            limits: &l,
+            cells: 0,
+            text: 0,
+        };
+        let mut rows = Vec::new();
+        b.put(&mut rows, "S", 0, 4, Cell::Number(1.0)).unwrap();
+        assert_eq!(b.cells, 5);
+        b.put(&mut rows, "S", 1000, 0, Cell::Text("x".into()))
+            .unwrap();
+        assert_eq!(b.cells, 6);
+        assert_eq!(rows.len(), 1001);
+        b.put(&mut rows, "S", 2, 0, Cell::Empty).unwrap();
+        assert_eq!(b.cells, 6);
+        let e = b.put(&mut rows, "S", 3, 9, Cell::Bool(true)).unwrap_err();
+        assert_eq!(e.code(), "too_large");
+        let e = b
+            .put(&mut rows, "S", 1_048_576, 0, Cell::Bool(true))
+            .unwrap_err();
+        assert!(e.to_string().contains("hàng 1048577"), "{e}");
+    }
+
+    #[test]
+    fn non_finite_numbers_become_errors() {
+        let l = limits();
+        let mut b = Budget {
+            limits: &l,
+            cells: 0,
+            text: 0,
+        };
+        let mut rows = Vec::new();
+        b.put(&mut rows, "S", 0, 0, Cell::Number(f64::NAN)).unwrap();
+        assert_eq!(rows[0][0], Cell::Error("#NUM!".into()));
+    }
+
+    #[test]
+    fn dates_follow_both_systems_and_stay_in_range() {
+        use calamine::ExcelDateTimeType::{DateTime, TimeDelta};
+        let d = date_time(&ExcelDateTime::new(45_943.5, DateTime, false));
+        assert_eq!(d.as_text(), "13/10/2025");
+        let d = date_time(&ExcelDateTime::new(45_943.5 - 1462.0, DateTime, true));
+        assert_eq!(d.as_text(), "13/10/2025");
+        assert_eq!(
+            date_time(&ExcelDateTime::new(-1e300, DateTime, false)),
+            Cell::Number(-1e300)
+        );
+        assert_eq!(
+            date_time(&ExcelDateTime::new(1.5, TimeDelta, false)),
+            Cell::Number(1.5)
+        );
+        assert_eq!(iso_date_time("2025-03-31").as_text(), "31/03/2025");
+        assert_eq!(iso_date_time("khong"), Cell::Text("khong".into()));
+    }
+
+    #[test]
+    fn a_workbook_written_here_reads_back() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("Báo cáo").unwrap();
+        ws.write_string(0, 0, "Nhiệm vụ").unwrap();
+        ws.merge_range(0, 1, 0, 3, "Tiến độ", &rust_xlsxwriter::Format::new())
+            .unwrap();
+        ws.write_number(1, 0, 42.0).unwrap();
+        ws.write_formula(1, 1, "=A2*2").unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 3, 31).unwrap();
+        let fmt = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        ws.write_datetime_with_format(1, 2, &date, &fmt).unwrap();
+        let hidden = book.add_worksheet();
+        hidden.set_name("Ẩn").unwrap();
+        hidden.write_string(0, 0, "x").unwrap();
+        hidden.set_hidden(true);
+        let bytes = book.save_to_buffer().unwrap();
+
+        let out = parse(&bytes, &limits()).unwrap();
+        assert_eq!(out.format, Format::Xlsx);
+        let s = &out.grid.sheets[0];
+        assert_eq!(s.name, "Báo cáo");
+        assert_eq!(s.cell(0, 0), &Cell::Text("Nhiệm vụ".into()));
+        assert_eq!(s.shown(0, 3), &Cell::Text("Tiến độ".into()));
+        assert_eq!(s.cell(1, 0), &Cell::Number(42.0));
+        assert_eq!(s.cell(1, 2).as_text(), "31/03/2025");
+        assert!(out.grid.sheets[1].hidden);
+        assert!(!s.hidden);
+    }
+
+    #[test]
+    fn limits_reject_before_the_grid_grows() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_number(0, 0, 1.0).unwrap();
+        ws.write_number(1_048_575, 16_383, 2.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        // Two corner cells: the last row holds 16384 cells, well under the default limit.
+        let out = parse(&bytes, &limits()).unwrap();
+        assert_eq!(out.grid.sheets[0].rows.len(), 1_048_576);
+        let small = ReadLimits {
+            max_rows: 1000,
+            ..limits()
+        };
+        assert_eq!(parse(&bytes, &small).unwrap_err().code(), "too_large");
+    }
+}
