@@ -166,7 +166,11 @@ pub fn run(cli: Cli) -> AppResult<()> {
     if let Some(url) = cli.database_url {
         config.database.url = Some(url);
     }
-    telemetry::init(&config.log);
+    let serves = matches!(cli.command, Command::Serve | Command::Demo { load_only: false });
+    telemetry::init(&config.log, !serves);
+    if !serves {
+        restore_default_sigpipe();
+    }
     match cli.command {
         Command::ReadSheet(args) => crate::ingest::read::child_exit(&args),
         Command::Serve => serve(config, None),
@@ -244,6 +248,16 @@ pub fn run(cli: Cli) -> AppResult<()> {
                 serve(config, Some(print_demo_accounts))
             }
         }
+    }
+}
+
+/// One-shot commands end quietly when their output is cut (`tonghop plan list | head`), as
+/// command-line tools do, instead of failing on a broken pipe. The server keeps Rust's
+/// default of ignoring SIGPIPE: a client that goes away must not end it.
+fn restore_default_sigpipe() {
+    // SAFETY: setting a signal disposition to SIG_DFL installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

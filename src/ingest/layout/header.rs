@@ -142,6 +142,9 @@ const PERCENT_WORDS: &[&str] = &[
     "thuc hien",
 ];
 
+/// Words naming a target column, which is neither progress nor result.
+const TARGET_WORDS: &[&str] = &["chi tieu", "muc tieu"];
+
 /// The label a header cell gives its column, if it names one.
 pub(crate) fn classify(raw: &str) -> Option<Label> {
     let text = raw.trim();
@@ -167,6 +170,10 @@ pub(crate) fn classify(raw: &str) -> Option<Label> {
         || folded.starts_with("bao cao")
         || folded.starts_with("ke hoach")
     {
+        return None;
+    }
+    // A target ("Chỉ tiêu (%)", "Mục tiêu giao") is what the plan asks, not what was done.
+    if TARGET_WORDS.iter().any(|w| contains_phrase(&folded, w)) {
         return None;
     }
     if text.contains('%')
@@ -408,6 +415,9 @@ mod tests {
         ] {
             assert_eq!(role(text), Some(expected), "{text}");
         }
+        // Targets are what the plan asks, not what was done.
+        assert_eq!(role("Chỉ tiêu (%)"), None);
+        assert_eq!(role("Mục tiêu giao"), None);
     }
 
     #[test]
