@@ -496,3 +496,22 @@ fn a_missing_reader_program_is_a_server_error() {
     .unwrap_err();
     assert_eq!(e.code(), "internal");
 }
+
+#[test]
+fn a_child_dying_before_reading_its_input_does_not_end_the_caller() {
+    // One-shot CLI commands restore SIGPIPE's default action; a child that dies before reading
+    // stdin (here: 1 MiB of address space cannot hold the upload) must still end in a
+    // rejection, not kill the caller with SIGPIPE.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let bytes = std::fs::read(Path::new(CORPUS).join("sheetjs__large_strings.xlsb")).unwrap();
+    let limits = ReadLimits {
+        memory_mb: 1,
+        ..ReadLimits::default()
+    };
+    let e = read_isolated(&bytes, &limits, Path::new(PROGRAM)).unwrap_err();
+    assert!(matches!(e.code(), "too_large" | "crashed"), "{e}");
+    assert_vietnamese("tiny memory", &e);
+}

@@ -290,7 +290,10 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
     let (status, ending, reply, stderr) = std::thread::scope(|scope| {
         scope.spawn(move || {
             if let Some(mut input) = stdin {
-                // A child that stops reading (rejected early, killed) closes the pipe: ignore.
+                // A child that stops reading (crashed early, killed) closes the pipe: the write
+                // fails with EPIPE, which is ignored. One-shot CLI commands restore SIGPIPE's
+                // default action (which would end the whole process), so block it here.
+                block_sigpipe_in_this_thread();
                 let _ = input.write_all(bytes);
             }
         });
@@ -326,6 +329,24 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
 
     interpret(status, ending, reply, &stderr, limits)
 }
+
+/// Blocks SIGPIPE for the calling thread only: a write to a closed pipe then fails with EPIPE
+/// instead of ending the process, whatever the process-wide disposition. The signal left
+/// pending is discarded when the (short-lived) writer thread ends.
+#[cfg(unix)]
+fn block_sigpipe_in_this_thread() {
+    // SAFETY: the set is initialised by sigemptyset before use; pthread_sigmask changes only
+    // the calling thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
+#[cfg(not(unix))]
+fn block_sigpipe_in_this_thread() {}
 
 /// Waits for the child until it exits, the deadline passes or its output overflows.
 fn wait(
