@@ -192,10 +192,12 @@ pub fn ingest(conn: &mut DbConnection, reader: &Reader, upload: &Upload) -> AppR
     if stored.duplicate {
         return earlier_result(conn, &stored, findings, info);
     }
-    let table = match read::read_isolated(upload.bytes, &reader.limits, &reader.program)
+    let table = match read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program)
         .map_err(|e| e.to_string())
-        .and_then(|grid| layout::find_table(&grid).map_err(|e| e.to_string()))
-    {
+        .and_then(|outcome| {
+            findings.extend(outcome.notes.into_iter().map(Finding::info));
+            layout::find_table(&outcome.grid).map_err(|e| e.to_string())
+        }) {
         Ok(table) => table,
         Err(message) => {
             findings.push(Finding::error(message.clone()));
