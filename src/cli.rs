@@ -166,7 +166,10 @@ pub fn run(cli: Cli) -> AppResult<()> {
     if let Some(url) = cli.database_url {
         config.database.url = Some(url);
     }
-    let serves = matches!(cli.command, Command::Serve | Command::Demo { load_only: false });
+    let serves = matches!(
+        cli.command,
+        Command::Serve | Command::Demo { load_only: false }
+    );
     telemetry::init(&config.log, !serves);
     if !serves {
         restore_default_sigpipe();
@@ -183,9 +186,16 @@ pub fn run(cli: Cli) -> AppResult<()> {
             );
             Ok(())
         }
-        Command::Ingest { file, plan, agency, period, json } => {
+        Command::Ingest {
+            file,
+            plan,
+            agency,
+            period,
+            json,
+        } => {
             let db = open_database(&config)?;
-            let processed = commands::ingest::run(&db, &config, &file, &plan, &agency, &period, json)?;
+            let processed =
+                commands::ingest::run(&db, &config, &file, &plan, &agency, &period, json)?;
             if !processed {
                 std::process::exit(2);
             }
@@ -194,7 +204,13 @@ pub fn run(cli: Cli) -> AppResult<()> {
         Command::Plan(command) => {
             let db = open_database(&config)?;
             match command {
-                PlanCommand::Import { file, json, province, activate, plan } => commands::plan::import(
+                PlanCommand::Import {
+                    file,
+                    json,
+                    province,
+                    activate,
+                    plan,
+                } => commands::plan::import(
                     &db,
                     &file,
                     &commands::plan::ImportOptions {

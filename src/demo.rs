@@ -102,7 +102,13 @@ pub fn load(conn: &mut DbConnection) -> AppResult<DemoSummary> {
             let deadline = calendar.monthly_deadline(&rule, month).ok_or_else(|| {
                 AppError::Fixture("quy định báo cáo của kế hoạch mẫu không phải hằng tháng".into())
             })?;
-            periods::upsert(conn, plan_id, period, month.cutoff_window(), to_utc(deadline))?;
+            periods::upsert(
+                conn,
+                plan_id,
+                period,
+                month.cutoff_window(),
+                to_utc(deadline),
+            )?;
         }
         let mut user_ids = Vec::new();
         for account in &DEMO_ACCOUNTS {

@@ -13,8 +13,13 @@ use crate::config::{LogConfig, LogFormat};
 /// Installs the global subscriber once; later calls do nothing (tests build many apps).
 /// `quiet` lowers the default level to warnings for one-shot commands.
 pub fn init(config: &LogConfig, quiet: bool) {
-    let explicit = std::env::var("TONGHOP_LOG").is_ok_and(|v| !v.is_empty()) || config.filter != "info";
-    let filter = if quiet && !explicit { "warn" } else { config.filter.as_str() };
+    let explicit =
+        std::env::var("TONGHOP_LOG").is_ok_and(|v| !v.is_empty()) || config.filter != "info";
+    let filter = if quiet && !explicit {
+        "warn"
+    } else {
+        config.filter.as_str()
+    };
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = fmt()
         .with_env_filter(filter)

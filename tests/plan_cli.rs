@@ -54,14 +54,31 @@ fn bac_giang_seed_imports_24_tasks_with_rules(db: TestDb) {
     let tasks = result["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), 24, "{:#}", result["tasks"]);
     let rules = result["plan"]["report_rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["every"] == "month" && r["day"] == 15), "{rules:?}");
-    assert!(rules.iter().any(|r| r["every"] == "week" && r["weekday"] == 3), "{rules:?}");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["every"] == "month" && r["day"] == 15),
+        "{rules:?}"
+    );
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["every"] == "week" && r["weekday"] == 3),
+        "{rules:?}"
+    );
     assert_eq!(result["plan"]["report_due"]["every"], "month");
     // Every task has a lead, and canonical names come from the Bắc Giang registry.
     for task in tasks {
-        assert!(!task["lead"].as_array().unwrap().is_empty(), "no lead: {task:#}");
+        assert!(
+            !task["lead"].as_array().unwrap().is_empty(),
+            "no lead: {task:#}"
+        );
     }
-    let leads: Vec<&str> = tasks.iter().flat_map(|t| t["lead"].as_array().unwrap()).filter_map(Value::as_str).collect();
+    let leads: Vec<&str> = tasks
+        .iter()
+        .flat_map(|t| t["lead"].as_array().unwrap())
+        .filter_map(Value::as_str)
+        .collect();
     assert!(leads.contains(&"Công an tỉnh"));
     assert!(leads.contains(&"Sở Thông tin và Truyền thông"));
     // The plan is a draft until activated.
@@ -82,7 +99,11 @@ fn review_round_trip_updates_by_code_and_keeps_reports(db: TestDb) {
     let pool = db.open();
     let mut conn = pool.get().unwrap();
     let first_code = tasks_before[0]["code"].as_str().unwrap().to_string();
-    let task = tonghop::db::plans::tasks_of(&mut conn, id).unwrap().into_iter().find(|t| t.code == first_code).unwrap();
+    let task = tonghop::db::plans::tasks_of(&mut conn, id)
+        .unwrap()
+        .into_iter()
+        .find(|t| t.code == first_code)
+        .unwrap();
     let agency = tonghop::db::plans::assigned_agency_ids(&mut conn, id).unwrap()[0];
     let stored = tonghop::db::submissions::store_original(
         &mut conn,
@@ -119,13 +140,24 @@ fn review_round_trip_updates_by_code_and_keeps_reports(db: TestDb) {
     // Export, unchanged re-import: nothing added or retired.
     let book = db.dir.path().join("danh-muc.xlsx");
     let book = book.to_str().unwrap();
-    assert_eq!(tonghop(&db, &["plan", "export", &id.to_string(), "-o", book]).code, 0);
+    assert_eq!(
+        tonghop(&db, &["plan", "export", &id.to_string(), "-o", book]).code,
+        0
+    );
     let same = tonghop(&db, &["plan", "import", book, "--plan", &id.to_string()]);
     assert_eq!(same.code, 0, "{}", same.stderr);
-    assert!(same.stdout.contains("0 nhiệm vụ mới") && same.stdout.contains("0 nhiệm vụ không còn"), "{}", same.stdout);
+    assert!(
+        same.stdout.contains("0 nhiệm vụ mới") && same.stdout.contains("0 nhiệm vụ không còn"),
+        "{}",
+        same.stdout
+    );
     let shown = tonghop(&db, &["plan", "show", &id.to_string(), "--json"]);
     let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
-    assert_eq!(shown["tasks"], Value::Array(tasks_before.clone()), "round trip lost something");
+    assert_eq!(
+        shown["tasks"],
+        Value::Array(tasks_before.clone()),
+        "round trip lost something"
+    );
 
     // A corrected list: first task retitled, last task dropped, one task added.
     let mut draft = tonghop::plan_review::read_back::read(&std::fs::read(book).unwrap()).unwrap();
@@ -136,15 +168,31 @@ fn review_round_trip_updates_by_code_and_keeps_reports(db: TestDb) {
     added.title = "Nhiệm vụ bổ sung".into();
     draft.tasks.push(added);
     std::fs::write(book, tonghop::plan_review::export::write(&draft).unwrap()).unwrap();
-    let updated = tonghop(&db, &["plan", "import", book, "--plan", &id.to_string(), "--json"]);
+    let updated = tonghop(
+        &db,
+        &["plan", "import", book, "--plan", &id.to_string(), "--json"],
+    );
     assert_eq!(updated.code, 0, "{}", updated.stderr);
     let updated: Value = serde_json::from_str(&updated.stdout).unwrap();
-    let codes: Vec<&str> = updated["tasks"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = updated["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["code"].as_str().unwrap())
+        .collect();
     assert!(codes.contains(&"99") && !codes.contains(&dropped.code.as_str()));
     let mut conn = pool.get().unwrap();
     let rows = tonghop::db::submissions::rows_of(&mut conn, stored.id).unwrap();
-    assert_eq!(rows[0].task_id, Some(task.id), "the report row stays linked to the same task");
-    let retitled = tonghop::db::plans::tasks_of(&mut conn, id).unwrap().into_iter().find(|t| t.id == task.id).unwrap();
+    assert_eq!(
+        rows[0].task_id,
+        Some(task.id),
+        "the report row stays linked to the same task"
+    );
+    let retitled = tonghop::db::plans::tasks_of(&mut conn, id)
+        .unwrap()
+        .into_iter()
+        .find(|t| t.id == task.id)
+        .unwrap();
     assert_eq!(retitled.title, "Tiêu đề đã sửa");
 }
 
@@ -155,7 +203,11 @@ fn bad_inputs_are_refused_and_nothing_is_half_imported(db: TestDb) {
     let empty = dir.join("trong.docx");
     std::fs::write(&empty, b"").unwrap();
     let missing = dir.join("khong-co.txt");
-    for (file, hint) in [(&recipe, "kế hoạch"), (&empty, ""), (&missing, "Không đọc được tệp")] {
+    for (file, hint) in [
+        (&recipe, "kế hoạch"),
+        (&empty, ""),
+        (&missing, "Không đọc được tệp"),
+    ] {
         let out = tonghop(&db, &["plan", "import", file.to_str().unwrap()]);
         assert_eq!(out.code, 1, "{}: {}", file.display(), out.stdout);
         let line = out.stderr.trim();
@@ -163,24 +215,56 @@ fn bad_inputs_are_refused_and_nothing_is_half_imported(db: TestDb) {
         assert!(line.contains(hint), "{line}");
     }
     let list = tonghop(&db, &["plan", "list"]);
-    assert!(list.stdout.contains("Chưa có kế hoạch nào"), "nothing half-imported: {}", list.stdout);
+    assert!(
+        list.stdout.contains("Chưa có kế hoạch nào"),
+        "nothing half-imported: {}",
+        list.stdout
+    );
     // Importing the same plan twice points at the update path instead.
     import_json(&db, &seed("bacgiang_KH_2023_05-nhom-tien-ich.txt"), &[]);
-    let again = tonghop(&db, &["plan", "import", &seed("bacgiang_KH_2023_05-nhom-tien-ich.txt")]);
+    let again = tonghop(
+        &db,
+        &[
+            "plan",
+            "import",
+            &seed("bacgiang_KH_2023_05-nhom-tien-ich.txt"),
+        ],
+    );
     if again.code != 0 {
         assert!(again.stderr.contains("--plan"), "{}", again.stderr);
     }
 }
 
 fn agencies_export_and_import_round_trip(db: TestDb) {
-    let json = format!("{}/fixtures/agencies/khanh-hoa.json", env!("CARGO_MANIFEST_DIR"));
+    let json = format!(
+        "{}/fixtures/agencies/khanh-hoa.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let out = tonghop(&db, &["agencies", "import", &json]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("Khánh Hòa"));
     let book = db.dir.path().join("co-quan.xlsx");
-    assert_eq!(tonghop(&db, &["agencies", "export", "--province", "Khánh Hòa", "-o", book.to_str().unwrap()]).code, 0);
-    let exported = tonghop::agency_book::read(&std::fs::read(&book).unwrap(), "co-quan.xlsx").unwrap();
-    let original = tonghop::domain::agency_registry::AgencyRegistry::parse_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        tonghop(
+            &db,
+            &[
+                "agencies",
+                "export",
+                "--province",
+                "Khánh Hòa",
+                "-o",
+                book.to_str().unwrap()
+            ]
+        )
+        .code,
+        0
+    );
+    let exported =
+        tonghop::agency_book::read(&std::fs::read(&book).unwrap(), "co-quan.xlsx").unwrap();
+    let original = tonghop::domain::agency_registry::AgencyRegistry::parse_json(
+        &std::fs::read_to_string(&json).unwrap(),
+    )
+    .unwrap();
     assert_eq!(exported.agencies.len(), original.agencies.len());
     let again = tonghop(&db, &["agencies", "import", book.to_str().unwrap()]);
     assert!(again.stdout.contains("0 cơ quan mới"), "{}", again.stdout);

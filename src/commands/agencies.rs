@@ -42,13 +42,20 @@ pub fn export(db: &Db, province: &str, output: &Path) -> AppResult<()> {
             agencies::provinces(&mut conn)?.join(", ")
         )));
     }
-    let bytes = if output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+    let bytes = if output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         serde_json::to_vec_pretty(&file).expect("registry serialises")
     } else {
         agency_book::write(&file)?
     };
     write_output(output, &bytes)?;
-    println!("Đã xuất {} cơ quan của tỉnh {province} ra {}.", file.agencies.len(), output.display());
+    println!(
+        "Đã xuất {} cơ quan của tỉnh {province} ra {}.",
+        file.agencies.len(),
+        output.display()
+    );
     Ok(())
 }
 
@@ -59,7 +66,10 @@ pub fn list(db: &Db, province: &str) -> AppResult<()> {
         println!("Tỉnh {province} chưa có cơ quan nào trong danh mục.");
         return Ok(());
     }
-    println!("{:>5}  {:<48} {:<16} {:<20} Ghi chú", "Số", "Tên cơ quan", "Viết tắt", "Loại");
+    println!(
+        "{:>5}  {:<48} {:<16} {:<20} Ghi chú",
+        "Số", "Tên cơ quan", "Viết tắt", "Loại"
+    );
     for a in rows {
         let note = match (a.confirmed, a.active_to) {
             (false, _) => "chờ xác nhận".to_string(),

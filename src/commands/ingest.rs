@@ -48,7 +48,10 @@ pub fn run(
     )?;
     let processed = result.submission.outcome == "processed";
     if json {
-        println!("{}", serde_json::to_string_pretty(&result).expect("result serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&result).expect("result serialises")
+        );
         return Ok(processed);
     }
     let s = &result.submission;
@@ -58,22 +61,34 @@ pub fn run(
         s.agency,
         s.period,
         s.version,
-        if s.duplicate { ", giống hệt bản đã gửi" } else { "" },
+        if s.duplicate {
+            ", giống hệt bản đã gửi"
+        } else {
+            ""
+        },
         s.id
     );
     if !processed {
         println!("Không đọc được tệp; tệp gốc vẫn được lưu.");
     } else {
         let matched = result.rows.iter().filter(|r| r.task_code.is_some()).count();
-        println!("{} dòng, {matched} dòng khớp nhiệm vụ của kế hoạch.", result.rows.len());
-        println!("{:>5}  {:<9} {:<12} {:>7}  Kết quả", "Dòng", "Nhiệm vụ", "Trạng thái", "Tiến độ");
+        println!(
+            "{} dòng, {matched} dòng khớp nhiệm vụ của kế hoạch.",
+            result.rows.len()
+        );
+        println!(
+            "{:>5}  {:<9} {:<12} {:>7}  Kết quả",
+            "Dòng", "Nhiệm vụ", "Trạng thái", "Tiến độ"
+        );
         for row in &result.rows {
             println!(
                 "{:>5}  {:<9} {:<12} {:>7}  {}",
                 row.source.row,
                 row.task_code.as_deref().unwrap_or("?"),
                 row.status.as_deref().map(status_label).unwrap_or("-"),
-                row.progress_percent.map(|p| format!("{p}%")).unwrap_or_default(),
+                row.progress_percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_default(),
                 clip(&row.result.replace('\n', " "), 60)
             );
         }

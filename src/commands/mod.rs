@@ -10,16 +10,20 @@ use crate::error::{AppError, AppResult};
 
 /// Reads an input file, naming the file in the error.
 pub fn read_input(path: &Path) -> AppResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| AppError::BadRequest(format!("Không đọc được tệp {}: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| AppError::BadRequest(format!("Không đọc được tệp {}: {e}", path.display())))
 }
 
 /// Writes an output file, naming the file in the error.
 pub fn write_output(path: &Path, bytes: &[u8]) -> AppResult<()> {
-    std::fs::write(path, bytes).map_err(|e| AppError::BadRequest(format!("Không ghi được tệp {}: {e}", path.display())))
+    std::fs::write(path, bytes)
+        .map_err(|e| AppError::BadRequest(format!("Không ghi được tệp {}: {e}", path.display())))
 }
 
 pub fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Shortens text for a table column, on a character boundary.

@@ -42,7 +42,11 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
         }
         None => {
             let stored = plans::store_draft(&mut conn, &draft, Some(&name), options.activate)?;
-            let state = if options.activate { "đang áp dụng" } else { "bản nháp (chưa áp dụng)" };
+            let state = if options.activate {
+                "đang áp dụng"
+            } else {
+                "bản nháp (chưa áp dụng)"
+            };
             let summary = format!(
                 "Đã nhập kế hoạch {} của tỉnh {} với số thứ tự {}: {} nhiệm vụ, trạng thái {state}.",
                 draft.plan.number.as_deref().unwrap_or("(chưa có số)"),
@@ -56,7 +60,11 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
     audit::record(
         &mut conn,
         &audit::Actor::system("cli"),
-        if options.update.is_some() { "plan.update" } else { "plan.import" },
+        if options.update.is_some() {
+            "plan.update"
+        } else {
+            "plan.import"
+        },
         "plan",
         Some(plan_id.to_string()),
         Some(name.clone()),
@@ -66,7 +74,10 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
     if options.json {
         let stored = plans::draft_of(&mut conn, plan_id)?;
         let output = json!({"plan": stored.plan, "tasks": stored.tasks, "findings": all_findings});
-        println!("{}", serde_json::to_string_pretty(&output).expect("json serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&output).expect("json serialises")
+        );
         return Ok(());
     }
     println!("{summary}");
@@ -96,7 +107,8 @@ fn parse(
         return Ok((draft, findings));
     }
     // First pass: learn the province from the document (agency names unresolved).
-    let first = plan_import::parse_plan(bytes, name, &|_| None).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let first = plan_import::parse_plan(bytes, name, &|_| None)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let province = province.map(str::to_string).or(first.plan.province.clone()).ok_or_else(|| {
         AppError::BadRequest(
             "Không xác định được tỉnh ban hành kế hoạch từ nội dung tệp; hãy ghi rõ bằng --province \"Tên tỉnh\".".into(),
@@ -104,7 +116,9 @@ fn parse(
     })?;
     let registry = registry_for(conn, &province)?;
     let mut draft = plan_import::parse_plan(bytes, name, &|written| {
-        registry.resolve(Some(&province), written).map(|entry| entry.name.clone())
+        registry
+            .resolve(Some(&province), written)
+            .map(|entry| entry.name.clone())
     })
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
     draft.plan.province = Some(province);
@@ -118,13 +132,20 @@ fn registry_for(conn: &mut DbConnection, province: &str) -> AppResult<AgencyRegi
     if file.agencies.is_empty() {
         if let Some(bundled) = bundled::registry(province) {
             agencies::import_registry(conn, &bundled)?;
-            eprintln!("Đã nạp danh mục cơ quan có sẵn của tỉnh {} ({} cơ quan).", bundled.province, bundled.agencies.len());
+            eprintln!(
+                "Đã nạp danh mục cơ quan có sẵn của tỉnh {} ({} cơ quan).",
+                bundled.province,
+                bundled.agencies.len()
+            );
             file = agencies::registry_of(conn, &bundled.province)?;
         }
     }
     file.province = province.to_string();
-    AgencyRegistry::from_files(vec![file])
-        .map_err(|e| AppError::Internal(format!("danh mục cơ quan trong cơ sở dữ liệu không nhất quán: {e}")))
+    AgencyRegistry::from_files(vec![file]).map_err(|e| {
+        AppError::Internal(format!(
+            "danh mục cơ quan trong cơ sở dữ liệu không nhất quán: {e}"
+        ))
+    })
 }
 
 fn print_findings(findings: &[Finding]) {
@@ -139,7 +160,11 @@ fn print_findings(findings: &[Finding]) {
             crate::domain::finding::Severity::Warning => "cảnh báo",
             crate::domain::finding::Severity::Info => "lưu ý",
         };
-        let place = f.where_.as_deref().map(|w| format!(" [{w}]")).unwrap_or_default();
+        let place = f
+            .where_
+            .as_deref()
+            .map(|w| format!(" [{w}]"))
+            .unwrap_or_default();
         println!("  - {level}{place}: {}", f.message);
     }
 }
@@ -151,7 +176,10 @@ pub fn list(db: &Db) -> AppResult<()> {
         println!("Chưa có kế hoạch nào. Nhập kế hoạch: tonghop plan import TỆP");
         return Ok(());
     }
-    println!("{:>4}  {:<14} {:<16} {:<11} {:<10} {:>8}  Trích yếu", "Số", "Tỉnh", "Số hiệu", "Ban hành", "Trạng thái", "Nhiệm vụ");
+    println!(
+        "{:>4}  {:<14} {:<16} {:<11} {:<10} {:>8}  Trích yếu",
+        "Số", "Tỉnh", "Số hiệu", "Ban hành", "Trạng thái", "Nhiệm vụ"
+    );
     for plan in all {
         let tasks = plans::tasks_of(&mut conn, plan.id)?.len();
         println!(
@@ -159,7 +187,9 @@ pub fn list(db: &Db) -> AppResult<()> {
             plan.id,
             clip(&plan.province, 14),
             clip(plan.number.as_deref().unwrap_or("-"), 16),
-            plan.issued_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "-".into()),
+            plan.issued_on
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|| "-".into()),
             status_label(&plan.status),
             tasks,
             clip(&plan.title, 60)
@@ -182,10 +212,18 @@ pub fn show(db: &Db, key: &str, json: bool) -> AppResult<()> {
     let draft = plans::draft_of(&mut conn, plan.id)?;
     if json {
         let output = json!({"plan": draft.plan, "tasks": draft.tasks, "findings": []});
-        println!("{}", serde_json::to_string_pretty(&output).expect("json serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&output).expect("json serialises")
+        );
         return Ok(());
     }
-    println!("Kế hoạch số {} ({}): {}", plan.id, status_label(&plan.status), draft.plan.number.as_deref().unwrap_or("(chưa có số)"));
+    println!(
+        "Kế hoạch số {} ({}): {}",
+        plan.id,
+        status_label(&plan.status),
+        draft.plan.number.as_deref().unwrap_or("(chưa có số)")
+    );
     println!("Tỉnh: {}", plan.province);
     if let Some(d) = plan.issued_on {
         println!("Ngày ban hành: {}", d.format("%d/%m/%Y"));
@@ -199,7 +237,14 @@ pub fn show(db: &Db, key: &str, json: bool) -> AppResult<()> {
     let mut group = None;
     for task in &draft.tasks {
         if group != Some(&task.group) {
-            println!("\n{}", if task.group.is_empty() { "(không thuộc nhóm)" } else { &task.group });
+            println!(
+                "\n{}",
+                if task.group.is_empty() {
+                    "(không thuộc nhóm)"
+                } else {
+                    &task.group
+                }
+            );
             group = Some(&task.group);
         }
         println!("  {:<8} {}", task.code, task.title);
@@ -207,7 +252,14 @@ pub fn show(db: &Db, key: &str, json: bool) -> AppResult<()> {
         if !task.coordinating.is_empty() {
             println!("           Phối hợp: {}", task.coordinating.join("; "));
         }
-        println!("           Thời hạn: {}", if task.due.text.is_empty() { "(không ghi)" } else { &task.due.text });
+        println!(
+            "           Thời hạn: {}",
+            if task.due.text.is_empty() {
+                "(không ghi)"
+            } else {
+                &task.due.text
+            }
+        );
     }
     Ok(())
 }
@@ -217,7 +269,12 @@ pub fn export(db: &Db, key: &str, output: &Path) -> AppResult<()> {
     let plan = plans::find(&mut conn, key)?;
     let draft = plans::draft_of(&mut conn, plan.id)?;
     write_output(output, &plan_review::export::write(&draft)?)?;
-    println!("Đã xuất {} nhiệm vụ của kế hoạch số {} ra {}.", draft.tasks.len(), plan.id, output.display());
+    println!(
+        "Đã xuất {} nhiệm vụ của kế hoạch số {} ra {}.",
+        draft.tasks.len(),
+        plan.id,
+        output.display()
+    );
     Ok(())
 }
 
@@ -225,7 +282,17 @@ pub fn activate(db: &Db, key: &str) -> AppResult<()> {
     let mut conn = db.get()?;
     let plan = plans::find(&mut conn, key)?;
     plans::activate(&mut conn, plan.id)?;
-    audit::record(&mut conn, &audit::Actor::system("cli"), "plan.activate", "plan", Some(plan.id.to_string()), None)?;
-    println!("Kế hoạch số {} đã được áp dụng: các đơn vị báo cáo theo danh mục nhiệm vụ này.", plan.id);
+    audit::record(
+        &mut conn,
+        &audit::Actor::system("cli"),
+        "plan.activate",
+        "plan",
+        Some(plan.id.to_string()),
+        None,
+    )?;
+    println!(
+        "Kế hoạch số {} đã được áp dụng: các đơn vị báo cáo theo danh mục nhiệm vụ này.",
+        plan.id
+    );
     Ok(())
 }

@@ -62,7 +62,9 @@ impl Calendar {
         let file: HolidayFile =
             serde_json::from_str(json).map_err(|e| format!("bảng ngày nghỉ không hợp lệ: {e}"))?;
         for (year, entry) in file.years {
-            let year: i32 = year.parse().map_err(|_| format!("năm \"{year}\" không hợp lệ"))?;
+            let year: i32 = year
+                .parse()
+                .map_err(|_| format!("năm \"{year}\" không hợp lệ"))?;
             self.holidays.retain(|d, _| d.year() != year);
             self.make_up_days.retain(|d, _| d.year() != year);
             for day in entry.holidays {
@@ -129,7 +131,8 @@ impl Calendar {
             RuleKind::ByDay => day_in_month(rule.day?)?,
             RuleKind::WorkingDaysAfterCutoff => {
                 return Some(
-                    self.add_working_days(month.cutoff_window().1, rule.working_days?).and_time(end_of_day),
+                    self.add_working_days(month.cutoff_window().1, rule.working_days?)
+                        .and_time(end_of_day),
                 )
             }
             RuleKind::WeekdayTime => return None,
@@ -152,8 +155,14 @@ mod tests {
         assert!(c.is_working_day(date(2023, 11, 17)));
         assert!(!c.is_working_day(date(2023, 11, 18)), "Saturday");
         assert!(!c.is_working_day(date(2023, 1, 24)), "Tết Quý Mão");
-        assert!(c.holiday_name(date(2023, 9, 4)).unwrap().contains("Quốc khánh"));
-        assert!(c.is_working_day(date(2024, 5, 4)), "make-up Saturday 4/5/2024");
+        assert!(c
+            .holiday_name(date(2023, 9, 4))
+            .unwrap()
+            .contains("Quốc khánh"));
+        assert!(
+            c.is_working_day(date(2024, 5, 4)),
+            "make-up Saturday 4/5/2024"
+        );
         for year in 2022..=2027 {
             assert!(c.covers(year), "{year}");
         }
@@ -163,10 +172,14 @@ mod tests {
     fn before_day_18_is_the_17th_moved_past_weekends() {
         let c = Calendar::bundled();
         let rule = ReportRule::monthly_before_day(18);
-        let nov_2022 = c.monthly_deadline(&rule, Month::parse("2022-11").unwrap()).unwrap();
+        let nov_2022 = c
+            .monthly_deadline(&rule, Month::parse("2022-11").unwrap())
+            .unwrap();
         assert_eq!(nov_2022.to_string(), "2022-11-17 23:59:59", "a Thursday");
         // 17/06/2023 is a Saturday: the end of Monday 19/06.
-        let jun_2023 = c.monthly_deadline(&rule, Month::parse("2023-06").unwrap()).unwrap();
+        let jun_2023 = c
+            .monthly_deadline(&rule, Month::parse("2023-06").unwrap())
+            .unwrap();
         assert_eq!(jun_2023.date(), date(2023, 6, 19));
     }
 
@@ -176,7 +189,9 @@ mod tests {
         let mut rule = ReportRule::monthly_before_day(15);
         rule.rule = RuleKind::ByDay;
         // 15/02/2026 is a Sunday inside Tết Bính Ngọ (14–22/02): the deadline is Monday 23/02.
-        let feb_2026 = c.monthly_deadline(&rule, Month::parse("2026-02").unwrap()).unwrap();
+        let feb_2026 = c
+            .monthly_deadline(&rule, Month::parse("2026-02").unwrap())
+            .unwrap();
         assert_eq!(feb_2026.date(), date(2026, 2, 23));
     }
 
@@ -188,14 +203,17 @@ mod tests {
         rule.day = None;
         rule.working_days = Some(2);
         // Cut-off 14/04/2023 (Friday): Monday 17 and Tuesday 18.
-        let apr = c.monthly_deadline(&rule, Month::parse("2023-04").unwrap()).unwrap();
+        let apr = c
+            .monthly_deadline(&rule, Month::parse("2023-04").unwrap())
+            .unwrap();
         assert_eq!(apr.date(), date(2023, 4, 18));
     }
 
     #[test]
     fn tables_can_be_extended() {
         let mut c = Calendar::bundled();
-        c.extend(r#"{"years": {"2028": {"holidays": [{"date": "2028-01-03", "name": "Thử"}]}}}"#).unwrap();
+        c.extend(r#"{"years": {"2028": {"holidays": [{"date": "2028-01-03", "name": "Thử"}]}}}"#)
+            .unwrap();
         assert!(c.covers(2028));
         assert!(!c.is_working_day(date(2028, 1, 3)));
         assert!(Calendar::from_json("{}").is_err());

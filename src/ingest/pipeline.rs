@@ -41,7 +41,10 @@ pub struct Reader {
 
 impl Reader {
     pub fn from_config(upload: &crate::config::UploadConfig) -> Reader {
-        Reader { limits: ReadLimits::from(upload), program: upload.reader_program() }
+        Reader {
+            limits: ReadLimits::from(upload),
+            program: upload.reader_program(),
+        }
     }
 }
 
@@ -116,8 +119,9 @@ pub fn resolve_agency(
     let agency = match agencies::find_by_spelling(conn, &plan.province, written)? {
         Some(agency) => agency,
         None => {
-            let registry = AgencyRegistry::from_files(vec![agencies::registry_of(conn, &plan.province)?])
-                .map_err(AppError::Internal)?;
+            let registry =
+                AgencyRegistry::from_files(vec![agencies::registry_of(conn, &plan.province)?])
+                    .map_err(AppError::Internal)?;
             let name = registry
                 .resolve(Some(&plan.province), written)
                 .map(|e| e.name.clone())
@@ -127,14 +131,17 @@ pub fn resolve_agency(
                         plan.province
                     ))
                 })?;
-            agencies::find_by_spelling(conn, &plan.province, &name)?
-                .ok_or_else(|| AppError::Internal(format!("cơ quan {name} vừa tìm thấy lại không có")))?
+            agencies::find_by_spelling(conn, &plan.province, &name)?.ok_or_else(|| {
+                AppError::Internal(format!("cơ quan {name} vừa tìm thấy lại không có"))
+            })?
         }
     };
     let period_end = period.cutoff_window().1;
     let mut current = agency;
     for _ in 0..8 {
-        let Some(successor_id) = current.successor_id else { break };
+        let Some(successor_id) = current.successor_id else {
+            break;
+        };
         let from = current.successor_from.unwrap_or(NaiveDate::MIN);
         if period_end < from {
             break;
@@ -153,9 +160,16 @@ pub fn resolve_agency(
 }
 
 /// Runs the whole pipeline for one upload.
-pub fn ingest(conn: &mut DbConnection, reader: &Reader, upload: &Upload) -> AppResult<IngestResult> {
+pub fn ingest(
+    conn: &mut DbConnection,
+    reader: &Reader,
+    upload: &Upload,
+) -> AppResult<IngestResult> {
     let period = Month::parse(upload.period).ok_or_else(|| {
-        AppError::BadRequest(format!("Kỳ báo cáo \"{}\" không hợp lệ; hãy ghi dạng 2023-11 (năm-tháng).", upload.period))
+        AppError::BadRequest(format!(
+            "Kỳ báo cáo \"{}\" không hợp lệ; hãy ghi dạng 2023-11 (năm-tháng).",
+            upload.period
+        ))
     })?;
     if upload.bytes.len() > reader.limits.max_bytes {
         return Err(AppError::BadRequest(format!(
@@ -203,7 +217,11 @@ pub fn ingest(conn: &mut DbConnection, reader: &Reader, upload: &Upload) -> AppR
             findings.push(Finding::error(message.clone()));
             let json = serde_json::to_string(&findings).expect("findings serialise");
             submissions::set_outcome(conn, stored.id, "rejected", Some(&message), &json)?;
-            return Ok(IngestResult { submission: info("rejected", &stored), rows: Vec::new(), findings });
+            return Ok(IngestResult {
+                submission: info("rejected", &stored),
+                rows: Vec::new(),
+                findings,
+            });
         }
     };
     let tasks = task_refs(conn, plan.id, agency.id)?;
@@ -216,15 +234,26 @@ pub fn ingest(conn: &mut DbConnection, reader: &Reader, upload: &Upload) -> AppR
         submissions::insert_rows(conn, &new_rows)?;
         submissions::set_outcome(conn, stored.id, "processed", None, &json)
     })?;
-    Ok(IngestResult { submission: info("processed", &stored), rows, findings })
+    Ok(IngestResult {
+        submission: info("processed", &stored),
+        rows,
+        findings,
+    })
 }
 
 /// The plan's tasks with this agency's role in each.
-fn task_refs(conn: &mut DbConnection, plan_id: i64, agency_id: i64) -> AppResult<Vec<(i64, TaskRef)>> {
+fn task_refs(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    agency_id: i64,
+) -> AppResult<Vec<(i64, TaskRef)>> {
     let draft = plans::draft_of(conn, plan_id)?;
     let tasks = plans::tasks_of(conn, plan_id)?;
     let roles: std::collections::HashMap<i64, String> =
-        plans::tasks_of_agency(conn, plan_id, agency_id)?.into_iter().map(|(t, role)| (t.id, role)).collect();
+        plans::tasks_of_agency(conn, plan_id, agency_id)?
+            .into_iter()
+            .map(|(t, role)| (t.id, role))
+            .collect();
     Ok(tasks
         .iter()
         .zip(draft.tasks)
@@ -237,7 +266,16 @@ fn task_refs(conn: &mut DbConnection, plan_id: i64, agency_id: i64) -> AppResult
                     AssignmentRole::Coordinating
                 }
             });
-            (task.id, TaskRef { index, code: task.code.clone(), title: task.title.clone(), group: draft.group, assigned })
+            (
+                task.id,
+                TaskRef {
+                    index,
+                    code: task.code.clone(),
+                    title: task.title.clone(),
+                    group: draft.group,
+                    assigned,
+                },
+            )
         })
         .collect())
 }
@@ -267,8 +305,14 @@ fn normalise(
             result: row.result.clone(),
             difficulties: row.difficulties.clone(),
             proposals: row.proposals.clone(),
-            match_: MatchOut { method: method.clone(), score },
-            source: SourceOut { sheet: table.sheet.clone(), row: row.source_row },
+            match_: MatchOut {
+                method: method.clone(),
+                score,
+            },
+            source: SourceOut {
+                sheet: table.sheet.clone(),
+                row: row.source_row,
+            },
         });
         store.push(NewReportRow {
             submission_id,
@@ -306,9 +350,16 @@ fn earlier_result(
         "Tệp này giống hệt tệp đã gửi trước đó (phiên bản {}); không tạo phiên bản mới.",
         stored.version
     )));
-    findings.extend(earlier.into_iter().filter(|f| f.severity != Severity::Info || f.row.is_some()));
+    findings.extend(
+        earlier
+            .into_iter()
+            .filter(|f| f.severity != Severity::Info || f.row.is_some()),
+    );
     let tasks = plans::tasks_of(conn, submission.plan_id)?;
-    let code_of = |id: Option<i64>| id.and_then(|id| tasks.iter().find(|t| t.id == id)).map(|t| t.code.clone());
+    let code_of = |id: Option<i64>| {
+        id.and_then(|id| tasks.iter().find(|t| t.id == id))
+            .map(|t| t.code.clone())
+    };
     let rows = submissions::rows_of(conn, stored.id)?
         .into_iter()
         .map(|r| RowOut {
@@ -318,9 +369,19 @@ fn earlier_result(
             result: r.result,
             difficulties: r.difficulties,
             proposals: r.proposals,
-            match_: MatchOut { method: r.match_method, score: r.match_score.unwrap_or(0) as f64 / 1000.0 },
-            source: SourceOut { sheet: r.sheet, row: r.source_row as u32 },
+            match_: MatchOut {
+                method: r.match_method,
+                score: r.match_score.unwrap_or(0) as f64 / 1000.0,
+            },
+            source: SourceOut {
+                sheet: r.sheet,
+                row: r.source_row as u32,
+            },
         })
         .collect();
-    Ok(IngestResult { submission: info(&submission.outcome, stored), rows, findings })
+    Ok(IngestResult {
+        submission: info(&submission.outcome, stored),
+        rows,
+        findings,
+    })
 }
