@@ -60,7 +60,18 @@ pub(crate) fn is_child(parent: &str, child: &str) -> bool {
     if c.len() > p.len() && c.starts_with(p) && c[p.len()..].starts_with('.') {
         return true;
     }
-    p.chars().all(|ch| ch.is_ascii_digit() || ch == '.') && kind(c) == "letter"
+    if p.chars().all(|ch| ch.is_ascii_digit() || ch == '.') && kind(c) == "letter" {
+        return true;
+    }
+    let whole = |n: &str| n.parse::<u32>().ok();
+    match (whole(p), whole(c)) {
+        // "a" → "(1)": a khoản under its điểm.
+        (None, Some(_)) => kind(p) == "letter",
+        // "8" → "1" or "8" → "2": numbering that restarts under a heading. In a flat list
+        // the row after "8" is "9".
+        (Some(parent), Some(child)) => child <= parent,
+        _ => false,
+    }
 }
 
 /// Splits a leading number off a heading written in one cell: "I. NHÓM A" → ("I", "NHÓM A"),
@@ -90,6 +101,11 @@ mod tests {
 
     #[test]
     fn kinds_and_children() {
+        assert!(is_child("a", "(1)"));
+        assert!(is_child("8", "2"));
+        assert!(is_child("8", "1"));
+        assert!(!is_child("8", "9"));
+        assert!(!is_child("a", "b"));
         assert!(is_group_number("II."));
         assert!(is_group_number("B"));
         assert!(!is_group_number("1"));

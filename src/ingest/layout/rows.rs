@@ -412,7 +412,12 @@ fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
                 context.push((kind, heading));
             }
             Item::Data(line) => {
-                if !line.number.is_empty() {
+                // A row numbered under the innermost heading ("(1)" under "a", "2" under
+                // "8") stays under it; otherwise a same-kind number closes that heading.
+                let under_innermost = context
+                    .last()
+                    .is_some_and(|(_, h)| numbering::is_child(&h.number, &line.number));
+                if !line.number.is_empty() && !under_innermost {
                     let kind = numbering::kind(&line.number);
                     if let Some(at) = context.iter().position(|(k, _)| *k == kind) {
                         context.truncate(at);
