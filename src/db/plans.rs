@@ -83,12 +83,7 @@ pub fn store_draft(
                 )));
             }
         }
-        let rules = serde_json::to_string(&draft.plan.report_rules).expect("rules serialise");
-        let rule = draft
-            .plan
-            .report_due
-            .as_ref()
-            .map(|r| serde_json::to_string(r).expect("rule serialises"));
+        let (rules, rule) = rules_json(draft);
         let now = now_utc();
         let row = (
             plans::province.eq(&province),
@@ -132,12 +127,7 @@ pub fn update_from_draft(
 ) -> AppResult<PlanUpdate> {
     conn.transaction(|conn| {
         let plan = get(conn, plan_id)?;
-        let rules = serde_json::to_string(&draft.plan.report_rules).expect("rules serialise");
-        let rule = draft
-            .plan
-            .report_due
-            .as_ref()
-            .map(|r| serde_json::to_string(r).expect("rule serialises"));
+        let (rules, rule) = rules_json(draft);
         diesel::update(plans::table.find(plan_id))
             .set((
                 plans::number.eq(draft.plan.number.as_ref().or(plan.number.as_ref())),
@@ -237,6 +227,17 @@ fn apply_tasks(
         assign(conn, province, task_id, task, &mut findings)?;
     }
     Ok(findings)
+}
+
+/// The plan's reporting rules as stored: every rule, and the main one.
+fn rules_json(draft: &PlanDraft) -> (String, Option<String>) {
+    let rules = serde_json::to_string(&draft.plan.report_rules).expect("rules serialise");
+    let rule = draft
+        .plan
+        .report_due
+        .as_ref()
+        .map(|r| serde_json::to_string(r).expect("rule serialises"));
+    (rules, rule)
 }
 
 /// A group's code is its leaves' code without the last token ("7.a.1" → "7.a").

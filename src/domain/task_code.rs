@@ -154,8 +154,11 @@ pub fn roman_value(token: &str) -> Option<u32> {
     (to_roman(value) == token.to_ascii_lowercase()).then_some(value)
 }
 
-fn to_roman(mut n: u32) -> String {
-    const TABLE: [(u32, &str); 7] = [
+/// Lower-case Roman numeral of `n` (1 … 399): 4 → "iv".
+pub fn to_roman(mut n: u32) -> String {
+    const TABLE: [(u32, &str); 9] = [
+        (100, "c"),
+        (90, "xc"),
         (50, "l"),
         (40, "xl"),
         (10, "x"),

@@ -14,8 +14,9 @@ use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 
 use super::error::PlanImportError;
-use super::text::{repair, RawLine};
+use super::text::{repair_runs, RawLine};
 use super::Document;
+use crate::domain::task_code::to_roman;
 
 /// Largest `document.xml` accepted, uncompressed.
 const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
@@ -193,36 +194,14 @@ fn format_number(n: u32, format: &str) -> String {
     match format {
         "lowerLetter" => letter(n).to_string(),
         "upperLetter" => letter(n).to_ascii_uppercase().to_string(),
-        "upperRoman" => roman(n).to_ascii_uppercase(),
-        "lowerRoman" => roman(n),
+        "upperRoman" => to_roman(n).to_ascii_uppercase(),
+        "lowerRoman" => to_roman(n),
         _ => n.to_string(),
     }
 }
 
 fn letter(n: u32) -> char {
     (b'a' + ((n.max(1) - 1) % 26) as u8) as char
-}
-
-fn roman(mut n: u32) -> String {
-    const TABLE: [(u32, &str); 9] = [
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut out = String::new();
-    for (v, s) in TABLE {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    out
 }
 
 #[derive(Default)]
@@ -388,17 +367,7 @@ fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, String> {
         }
     }
     // Cells of a layout table never continue each other: repair each run separately.
-    let mut lines = Vec::new();
-    let mut chunk: Vec<RawLine> = Vec::new();
-    for line in raw {
-        if line.text.is_empty() && line.hard_break {
-            lines.extend(repair(&chunk));
-            chunk.clear();
-        } else {
-            chunk.push(line);
-        }
-    }
-    lines.extend(repair(&chunk));
+    let lines = repair_runs(raw);
     Ok(Document { lines, tables })
 }
 

@@ -139,6 +139,23 @@ pub struct RawLine {
 /// a numbering mark or a bullet, or the previous line ended a sentence. Blank lines
 /// (`text` empty) separate paragraphs but do not prevent a join: converters insert them in
 /// the middle of sentences too.
+/// Repairs each run of lines separately: an empty line with a hard break (a table, a cell
+/// boundary) ends a run, and lines never continue across it.
+pub fn repair_runs(raw: Vec<RawLine>) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut chunk: Vec<RawLine> = Vec::new();
+    for line in raw {
+        if line.text.is_empty() && line.hard_break {
+            lines.extend(repair(&chunk));
+            chunk.clear();
+        } else {
+            chunk.push(line);
+        }
+    }
+    lines.extend(repair(&chunk));
+    lines
+}
+
 pub fn repair(lines: &[RawLine]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut prev_hard = false;
@@ -236,17 +253,7 @@ pub fn document_from_text(text: &str) -> Document {
         });
     }
     // A table between two paragraphs ends the first one.
-    let mut lines = Vec::new();
-    let mut chunk: Vec<RawLine> = Vec::new();
-    for line in raw {
-        if line.text.is_empty() && line.hard_break {
-            lines.extend(repair(&chunk));
-            chunk.clear();
-        } else {
-            chunk.push(line);
-        }
-    }
-    lines.extend(repair(&chunk));
+    let lines = repair_runs(raw);
     Document { lines, tables }
 }
 
