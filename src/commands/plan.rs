@@ -69,6 +69,14 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
         Some(plan_id.to_string()),
         Some(name.clone()),
     )?;
+    // The importer already warned about names it could not resolve; the store's findings
+    // about the same names (located by name) would say it twice.
+    findings.retain(|f| {
+        let name = f.where_.as_deref().unwrap_or_default();
+        !parse_findings
+            .iter()
+            .any(|p| p.message.contains(&format!("«{name}»")))
+    });
     let mut all_findings = parse_findings;
     all_findings.append(&mut findings);
     if options.json {

@@ -330,12 +330,7 @@ fn assign(
         let agency_id = match agencies::find_by_spelling(conn, province, name)? {
             Some(agency) => agency.id,
             None => {
-                findings.push(
-                    Finding::warning(format!(
-                        "Cơ quan \"{name}\" chưa có trong danh mục của tỉnh {province}; đã tạo mới ở trạng thái chờ xác nhận. Hãy kiểm tra tên hoặc thêm bí danh cho cơ quan đúng."
-                    ))
-                    .at(format!("nhiệm vụ {}", task.code)),
-                );
+                findings.push(new_agency_finding(province, name));
                 agencies::insert(
                     conn,
                     &NewAgency {
@@ -365,6 +360,15 @@ fn assign(
         }
     }
     Ok(())
+}
+
+/// The finding for a name the registry did not know, which became an unconfirmed agency.
+/// `where_` holds the name, so callers can tell which names these findings are about.
+fn new_agency_finding(province: &str, name: &str) -> Finding {
+    Finding::warning(format!(
+        "Cơ quan «{name}» chưa có trong danh mục của tỉnh {province}; đã tạo mới ở trạng thái chờ xác nhận. Hãy kiểm tra tên hoặc thêm cách viết này cho cơ quan đúng (tonghop agencies export/import)."
+    ))
+    .at(name)
 }
 
 /// Finds a plan by its id ("3") or its number ("13/KH-UBND").
