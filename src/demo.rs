@@ -161,6 +161,11 @@ fn load_sample_submissions(
 ) -> AppResult<usize> {
     let mut count = 0;
     let agency_ids = plans::assigned_agency_ids(conn, plan_id)?;
+    let deadlines: std::collections::HashMap<String, chrono::NaiveDateTime> =
+        periods::list(conn, plan_id)?
+            .into_iter()
+            .map(|p| (p.period, p.deadline))
+            .collect();
     for (period_index, period) in DEMO_PERIODS.iter().enumerate() {
         for (agency_index, agency_id) in agency_ids.iter().enumerate() {
             // Leave some agencies missing in later periods, as real months do.
@@ -218,6 +223,14 @@ fn load_sample_submissions(
                     match_score: Some(1000),
                 })
                 .collect();
+            // Most agencies report a day or two before the deadline; every fifth is late.
+            let deadline = deadlines[*period];
+            let uploaded_at = if (agency_index + period_index) % 5 == 2 {
+                deadline + chrono::Duration::hours(26 + agency_index as i64)
+            } else {
+                deadline - chrono::Duration::hours(30 + 3 * agency_index as i64)
+            };
+            submissions::set_uploaded_at(conn, stored.id, uploaded_at)?;
             submissions::insert_rows(conn, &report_rows)?;
             submissions::set_outcome(conn, stored.id, "processed", None, "[]")?;
             count += 1;

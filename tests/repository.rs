@@ -13,6 +13,7 @@ on_both_backends! {
     originals_are_kept_byte_for_byte_and_versioned => originals_are_kept_byte_for_byte_and_versioned;
     agencies_resolve_by_any_spelling => agencies_resolve_by_any_spelling;
     unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding => unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding;
+    concurrent_uploads_are_each_stored_once => concurrent_uploads_are_each_stored_once;
 }
 
 fn demo_loads_once_with_every_part(db: TestDb) {
@@ -169,4 +170,45 @@ fn unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding(db: TestDb) {
     let tasks = plans::tasks_of_agency(&mut conn, stored.plan_id, agency.id).unwrap();
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0].1, "lead");
+}
+
+fn concurrent_uploads_are_each_stored_once(db: TestDb) {
+    let pool = db.open();
+    demo::load(&mut pool.get().unwrap()).unwrap();
+    let plan = plans::find(&mut pool.get().unwrap(), "13/KH-UBND").unwrap();
+    let agency = agencies::find_by_spelling(&mut pool.get().unwrap(), "Trà Vinh", "Công an tỉnh")
+        .unwrap()
+        .unwrap();
+    // Four clerks' browsers at once, all for the same agency and period: every distinct
+    // file becomes its own version, none is lost, none is counted twice.
+    std::thread::scope(|scope| {
+        for t in 0..4 {
+            let pool = pool.clone();
+            scope.spawn(move || {
+                let mut conn = pool.get().unwrap();
+                for i in 0..10 {
+                    let bytes = format!("tệp {t}-{i}").into_bytes();
+                    submissions::store_original(
+                        &mut conn,
+                        &submissions::NewSubmission {
+                            plan_id: plan.id,
+                            agency_id: agency.id,
+                            period: "2023-01",
+                            uploaded_by: None,
+                            file_name: "bc.xlsx",
+                            content_type: "application/octet-stream",
+                            bytes: &bytes,
+                        },
+                    )
+                    .unwrap();
+                }
+            });
+        }
+    });
+    let stored =
+        submissions::list_for_period(&mut pool.get().unwrap(), plan.id, "2023-01").unwrap();
+    assert_eq!(stored.len(), 40);
+    let mut versions: Vec<i32> = stored.iter().map(|s| s.version).collect();
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=40).collect::<Vec<_>>());
 }

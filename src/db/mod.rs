@@ -30,6 +30,17 @@ macro_rules! with_backend {
     };
 }
 
+/// SQLite's "database is locked": a read-then-write transaction that lost the race for the
+/// write lock. The busy timeout does not cover that case (waiting could deadlock), so the
+/// whole transaction must be retried.
+pub fn is_busy(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(_, info)
+            if info.message().contains("database is locked") || info.message().contains("database is busy")
+    )
+}
+
 /// The current time as stored: UTC without an offset.
 pub fn now_utc() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()

@@ -66,8 +66,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// unique key.
 pub fn store_original(conn: &mut DbConnection, new: &NewSubmission) -> AppResult<StoredOriginal> {
     let sha = sha256_hex(new.bytes);
-    for _attempt in 0..5 {
+    for attempt in 0..8 {
         let result = conn.transaction(|conn| {
+            // PostgreSQL: uploads for one agency of one plan take turns (the lock ends with
+            // the transaction), so the next version number is never computed twice. SQLite
+            // has one writer at a time already.
+            if let DbConnection::Postgresql(c) = conn {
+                diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+                    .bind::<diesel::sql_types::Integer, _>(new.plan_id as i32)
+                    .bind::<diesel::sql_types::Integer, _>(new.agency_id as i32)
+                    .execute(c)?;
+            }
             let existing: Option<(i64, i32)> = submissions::table
                 .filter(submissions::plan_id.eq(new.plan_id))
                 .filter(submissions::agency_id.eq(new.agency_id))
@@ -129,12 +138,25 @@ pub fn store_original(conn: &mut DbConnection, new: &NewSubmission) -> AppResult
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             )) => continue,
+            Err(e) if super::is_busy(&e) => {
+                std::thread::sleep(std::time::Duration::from_millis(20 << attempt));
+                continue;
+            }
             other => return Ok(other?),
         }
     }
     Err(AppError::Conflict(
         "Nhiều tệp của cùng đơn vị đang được gửi cùng lúc; vui lòng gửi lại.".into(),
     ))
+}
+
+/// Sets when a submission arrived (UTC). Only for loading historical data such as the demo:
+/// uploads record their own time.
+pub fn set_uploaded_at(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(submissions::table.find(id))
+        .set(submissions::uploaded_at.eq(at))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn set_outcome(
