@@ -71,6 +71,33 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Lập báo cáo tổng hợp (tệp Excel) gửi Chủ tịch UBND tỉnh cho một kỳ báo cáo.
+    Consolidate {
+        /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
+        #[arg(long)]
+        plan: String,
+        /// Kỳ báo cáo, dạng 2022-11.
+        #[arg(long)]
+        period: String,
+        /// Tệp Excel ghi ra.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+        /// Tệp bố cục thay cho report_templates/consolidated/layout.toml (chỉ cần ghi mục muốn đổi).
+        #[arg(long)]
+        layout: Option<std::path::PathBuf>,
+    },
+    /// Lịch các kỳ báo cáo trong năm: thời gian chốt số liệu, hạn gửi, ngày nghỉ làm dời hạn.
+    Calendar {
+        /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
+        #[arg(long)]
+        plan: String,
+        /// Năm, ví dụ 2023.
+        #[arg(long)]
+        year: i32,
+    },
+    /// Đo tốc độ và bộ nhớ so với việc đọc thô cùng các tệp (dữ liệu thử tự sinh).
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Kế hoạch: nhập từ văn bản (.docx, .txt, .md) hoặc bảng phân công (.xlsx, .xls), xem,
     /// xuất danh mục nhiệm vụ để rà soát, áp dụng.
     #[command(subcommand)]
@@ -82,6 +109,29 @@ pub enum Command {
     /// Nội bộ: đọc một bảng tính từ stdin trong tiến trình con có giới hạn (máy chủ tự gọi).
     #[command(hide = true)]
     ReadSheet(crate::ingest::read::ReadSheetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Nhận báo cáo: một tệp lớn và một tháng của tỉnh (nhiều tệp nhỏ, hai luồng).
+    Ingest {
+        /// Số dòng của tệp lớn.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// Số tệp của một tháng.
+        #[arg(long, default_value_t = 300)]
+        files: usize,
+        /// Số dòng mỗi tệp.
+        #[arg(long, default_value_t = 150)]
+        rows_per_file: usize,
+    },
+    /// Tổng hợp: sinh tỉnh thử trong CSDL SQLite tạm, đo thời gian đọc dữ liệu và ghi tệp tổng hợp.
+    Consolidate {
+        #[arg(long, default_value_t = 300)]
+        agencies: usize,
+        #[arg(long, default_value_t = 150)]
+        rows: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +250,31 @@ pub fn run(cli: Cli) -> AppResult<()> {
                 std::process::exit(2);
             }
             Ok(())
+        }
+        Command::Bench(BenchCommand::Ingest {
+            rows,
+            files,
+            rows_per_file,
+        }) => crate::bench::ingest(&crate::bench::BenchOptions {
+            rows,
+            files,
+            rows_per_file,
+        }),
+        Command::Consolidate {
+            plan,
+            period,
+            output,
+            layout,
+        } => {
+            let db = open_database(&config)?;
+            commands::consolidate::run(&db, &plan, &period, &output, layout.as_deref())
+        }
+        Command::Calendar { plan, year } => {
+            let db = open_database(&config)?;
+            commands::consolidate::calendar(&db, &plan, year)
+        }
+        Command::Bench(BenchCommand::Consolidate { agencies, rows }) => {
+            commands::consolidate::bench(agencies, rows)
         }
         Command::Plan(command) => {
             let db = open_database(&config)?;

@@ -6,10 +6,12 @@
 
 pub mod agency_book;
 pub mod app;
+pub mod bench;
 pub mod bundled;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod consolidate;
 pub mod db;
 pub mod demo;
 pub mod domain;

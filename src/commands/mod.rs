@@ -1,6 +1,7 @@
 //! What the CLI subcommands do, one file per command group. `cli.rs` only parses arguments.
 
 pub mod agencies;
+pub mod consolidate;
 pub mod ingest;
 pub mod plan;
 

@@ -206,11 +206,21 @@ pub fn ingest(
     if stored.duplicate {
         return earlier_result(conn, &stored, findings, info);
     }
+    let started = std::time::Instant::now();
     let table = match read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program)
         .map_err(|e| e.to_string())
         .and_then(|outcome| {
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "ingest: read"
+            );
             findings.extend(outcome.notes.into_iter().map(Finding::info));
-            layout::find_table(&outcome.grid).map_err(|e| e.to_string())
+            let table = layout::find_table(&outcome.grid).map_err(|e| e.to_string());
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "ingest: layout"
+            );
+            table
         }) {
         Ok(table) => table,
         Err(message) => {
@@ -226,6 +236,10 @@ pub fn ingest(
     };
     let tasks = task_refs(conn, plan.id, agency.id)?;
     let (rows, new_rows, mut row_findings) = normalise(&table, &tasks, stored.id);
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "ingest: matched"
+    );
     findings.extend(table.findings.iter().cloned());
     findings.append(&mut row_findings);
     findings.sort_by_key(|f| (f.row.unwrap_or(0), std::cmp::Reverse(f.severity)));
@@ -234,6 +248,11 @@ pub fn ingest(
         submissions::insert_rows(conn, &new_rows)?;
         submissions::set_outcome(conn, stored.id, "processed", None, &json)
     })?;
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        rows = rows.len(),
+        "ingest: stored"
+    );
     Ok(IngestResult {
         submission: info("processed", &stored),
         rows,

@@ -1,0 +1,306 @@
+//! `tonghop bench ingest`: the ingest speed goals, measured against the raw calamine read of
+//! the same files in the same run, so the figures hold on any machine.
+//!
+//! Inputs are generated (Vietnamese text, codes of the demo plan's tasks), the database is a
+//! temporary SQLite file with the demo data, and the reader is this executable in its
+//! isolated child process, exactly as an upload runs. Printed: seconds, the ratio to the raw
+//! read, and peak resident memory of this process and of the largest reader child.
+
+use std::{
+    io::Cursor,
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use calamine::{Reader, Xlsx};
+use rust_xlsxwriter::Workbook;
+
+use crate::{
+    config::Config,
+    db::Db,
+    demo,
+    error::{AppError, AppResult},
+    ingest::pipeline::{self, Reader as IngestReader, Upload},
+};
+
+pub struct BenchOptions {
+    /// Rows of the single large upload.
+    pub rows: usize,
+    /// Files and rows per file of the province's month.
+    pub files: usize,
+    pub rows_per_file: usize,
+}
+
+/// Generates a report workbook of `rows` task rows × 12 columns.
+pub fn generate_report(rows: usize, seed: usize) -> AppResult<Vec<u8>> {
+    let fail =
+        |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("không tạo được tệp thử: {e}"));
+    let codes = [
+        "1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "5.1", "5.2",
+    ];
+    let statuses = [
+        "Đã hoàn thành",
+        "Đang thực hiện",
+        "Chưa thực hiện",
+        "Thường xuyên",
+    ];
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Báo cáo").map_err(fail)?;
+    sheet
+        .write(0, 0, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG")
+        .map_err(fail)?;
+    sheet
+        .write(2, 0, "BÁO CÁO KẾT QUẢ THỰC HIỆN ĐỀ ÁN 06 THÁNG 12/2022")
+        .map_err(fail)?;
+    let headers = [
+        "STT",
+        "Nội dung nhiệm vụ",
+        "Kết quả thực hiện",
+        "Tiến độ (%)",
+        "Tình trạng",
+        "Khó khăn, vướng mắc",
+        "Đề xuất, kiến nghị",
+        "Đơn vị phối hợp",
+        "Thời gian hoàn thành",
+        "Số liệu",
+        "Người theo dõi",
+        "Ghi chú",
+    ];
+    for (col, h) in headers.iter().enumerate() {
+        sheet.write(4, col as u16, *h).map_err(fail)?;
+    }
+    for i in 0..rows {
+        let r = 5 + i as u32;
+        let k = (i + seed) % codes.len();
+        sheet.write(r, 0, codes[k]).map_err(fail)?;
+        sheet
+            .write(
+                r,
+                1,
+                format!("Nhiệm vụ số {k}: triển khai ứng dụng dữ liệu dân cư, định danh điện tử"),
+            )
+            .map_err(fail)?;
+        sheet
+            .write(
+                r,
+                2,
+                format!(
+                    "Đã cấp {} tài khoản định danh điện tử mức độ 2 cho công dân trên địa bàn",
+                    1000 + i
+                ),
+            )
+            .map_err(fail)?;
+        sheet
+            .write(r, 3, ((i * 7 + seed) % 101) as f64)
+            .map_err(fail)?;
+        sheet
+            .write(r, 4, statuses[(i + seed) % statuses.len()])
+            .map_err(fail)?;
+        sheet
+            .write(r, 5, "Hạ tầng mạng tại một số xã còn chập chờn")
+            .map_err(fail)?;
+        sheet
+            .write(r, 6, "Đề nghị bổ sung kinh phí tập huấn cho cán bộ cấp xã")
+            .map_err(fail)?;
+        sheet
+            .write(r, 7, "Công an tỉnh; Văn phòng UBND tỉnh")
+            .map_err(fail)?;
+        sheet.write(r, 8, "Thường xuyên").map_err(fail)?;
+        sheet.write(r, 9, (i * 13) as f64).map_err(fail)?;
+        sheet.write(r, 10, "Nguyễn Văn Ánh").map_err(fail)?;
+        sheet.write(r, 11, "").map_err(fail)?;
+    }
+    workbook.save_to_buffer().map_err(fail)
+}
+
+/// The floor: calamine reading every cell of the first sheet, in this process.
+fn raw_read(bytes: &[u8]) -> AppResult<usize> {
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| AppError::Internal("không có trang tính".into()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(range.used_cells().count())
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn timed<T>(f: impl FnOnce() -> AppResult<T>) -> AppResult<(Duration, T)> {
+    let started = Instant::now();
+    let out = f()?;
+    Ok((started.elapsed(), out))
+}
+
+/// Peak resident set size in MB: (this process, the largest waited-for child).
+fn peak_rss_mb() -> (f64, f64) {
+    let get = |who| {
+        // SAFETY: getrusage only writes into the struct we pass.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(who, &mut usage) };
+        usage.ru_maxrss as f64 / 1024.0
+    };
+    (get(libc::RUSAGE_SELF), get(libc::RUSAGE_CHILDREN))
+}
+
+fn fresh_db(dir: &std::path::Path, name: &str) -> AppResult<Db> {
+    let mut config = Config::default();
+    config.storage.data_dir = dir.to_path_buf();
+    config.database.url = Some(format!("sqlite://{}", dir.join(name).display()));
+    let db = crate::app::open_database(&config)?;
+    demo::load(&mut *db.get()?)?;
+    Ok(db)
+}
+
+pub fn ingest(options: &BenchOptions) -> AppResult<()> {
+    let dir = std::env::temp_dir().join(format!("tonghop-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = run_ingest(options, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
+    let reader = IngestReader::from_config(&Config::default().upload);
+    let reader = IngestReader {
+        program: std::env::current_exe().unwrap_or(PathBuf::from("tonghop")),
+        ..reader
+    };
+    eprintln!("Đang tạo tệp thử {} dòng…", options.rows);
+    let big = generate_report(options.rows, 0)?;
+    let mut raw = Vec::new();
+    for _ in 0..3 {
+        raw.push(timed(|| raw_read(&big))?.0);
+    }
+    let raw = median(raw);
+    let db = fresh_db(dir, "big.db")?;
+    let mut piped = Vec::new();
+    for round in 0..3 {
+        // A new period each round: the same bytes would be recognised as a duplicate.
+        let period = format!("2023-{:02}", round + 1);
+        let (elapsed, result) = timed(|| {
+            pipeline::ingest(
+                &mut *db.get()?,
+                &reader,
+                &Upload {
+                    plan: demo::DEMO_PLAN_NUMBER,
+                    agency: "Sở TT&TT",
+                    period: &period,
+                    file_name: "lon.xlsx",
+                    content_type: "application/octet-stream",
+                    bytes: &big,
+                    uploaded_by: None,
+                },
+            )
+        })?;
+        if result.rows.len() != options.rows {
+            return Err(AppError::Internal(format!(
+                "đọc được {} dòng, cần {}",
+                result.rows.len(),
+                options.rows
+            )));
+        }
+        piped.push(elapsed);
+    }
+    let piped = median(piped);
+    let (self_mb, child_mb) = peak_rss_mb();
+    println!(
+        "Một tệp {} dòng × 12 cột ({:.1} MB):",
+        options.rows,
+        big.len() as f64 / 1e6
+    );
+    println!(
+        "  đọc thô bằng calamine (trong tiến trình): {:.3} s",
+        raw.as_secs_f64()
+    );
+    println!(
+        "  đọc cách ly + nhận dạng + đối chiếu + lưu SQLite: {:.3} s = {:.2} × đọc thô (mục tiêu ≤ 1,5 ×)",
+        piped.as_secs_f64(),
+        piped.as_secs_f64() / raw.as_secs_f64()
+    );
+    println!("  bộ nhớ đỉnh: tiến trình chính {self_mb:.0} MB, tiến trình đọc {child_mb:.0} MB (mục tiêu ≤ 64 MB)");
+
+    eprintln!(
+        "Đang tạo {} tệp × {} dòng…",
+        options.files, options.rows_per_file
+    );
+    let files: Vec<Vec<u8>> = (0..options.files)
+        .map(|i| generate_report(options.rows_per_file, i))
+        .collect::<AppResult<_>>()?;
+    let (raw_many, _) = timed(|| {
+        for bytes in &files {
+            raw_read(bytes)?;
+        }
+        Ok(())
+    })?;
+    let db = fresh_db(dir, "month.db")?;
+    let agencies: Vec<String> = {
+        let mut conn = db.get()?;
+        let plan = crate::db::plans::find(&mut conn, demo::DEMO_PLAN_NUMBER)?;
+        crate::db::plans::assigned_agency_ids(&mut conn, plan.id)?
+            .into_iter()
+            .map(|id| crate::db::agencies::get(&mut conn, id).map(|a| a.name))
+            .collect::<AppResult<_>>()?
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (month, served) = timed(|| {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| -> AppResult<usize> {
+                        let mut conn = db.get()?;
+                        let mut done = 0;
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            let Some(bytes) = files.get(i) else {
+                                return Ok(done);
+                            };
+                            // Each file its own agency-period pair, as in a real month.
+                            let period = format!(
+                                "{}-{:02}",
+                                2024 + i / (12 * agencies.len()),
+                                i / agencies.len() % 12 + 1
+                            );
+                            pipeline::ingest(
+                                &mut conn,
+                                &reader,
+                                &Upload {
+                                    plan: demo::DEMO_PLAN_NUMBER,
+                                    agency: &agencies[i % agencies.len()],
+                                    period: &period,
+                                    file_name: "bc.xlsx",
+                                    content_type: "application/octet-stream",
+                                    bytes,
+                                    uploaded_by: None,
+                                },
+                            )?;
+                            done += 1;
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("worker finished"))
+                .sum::<AppResult<usize>>()
+        })
+    })?;
+    println!(
+        "Một tháng của tỉnh: {} tệp × {} dòng:",
+        served, options.rows_per_file
+    );
+    println!(
+        "  đọc thô bằng calamine, một luồng: {:.3} s",
+        raw_many.as_secs_f64()
+    );
+    println!(
+        "  toàn bộ quy trình, hai luồng: {:.3} s = {:.2} × đọc thô (mục tiêu ≤ 1,3 ×); {:.1} ms mỗi tệp",
+        month.as_secs_f64(),
+        month.as_secs_f64() / raw_many.as_secs_f64(),
+        month.as_secs_f64() * 1000.0 / served.max(1) as f64
+    );
+    Ok(())
+}

@@ -1,0 +1,770 @@
+//! Writes the consolidated report as an .xlsx laid out by [`Layout`].
+//!
+//! Sheets, in order: summary (the Nghị định 30/2020 header block, the task group × state
+//! table, the reporting compliance table and a chart of each), task detail, reporting
+//! status, difficulties and proposals, KPI figures, and the year's tracking matrix.
+//! Times New Roman, A4 landscape, header rows repeated on every printed page, page numbers
+//! in the footer. Text that came from uploads is always written as a string, so a result
+//! typed as "=1+1" stays text. The document time is fixed, so the same data (and report
+//! date) gives the same bytes.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{
+    Chart, ChartFont, ChartType, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Workbook, Worksheet, XlsxError,
+};
+
+use super::{
+    layout::{province_kind, province_name, Column, Layout, Placeholders, TableSheet},
+    task_state::{Role, TaskState},
+    timeliness::Timeliness,
+    Consolidated,
+};
+use crate::{
+    domain::period::to_local,
+    error::{AppError, AppResult},
+};
+
+/// What the data does not say.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions {
+    /// The date printed under the national motto ("Trà Vinh, ngày 05 tháng 01 năm 2023").
+    pub report_date: NaiveDate,
+    /// The document number, when the secretariat has one ("Số: 05/BC-CAT").
+    pub number: Option<u32>,
+}
+
+/// First row of the table on the detail sheets (title above, header row here).
+const HEADER_ROW: u32 = 2;
+
+pub fn write(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> AppResult<Vec<u8>> {
+    build(c, layout, options)
+        .map_err(|e| AppError::Internal(format!("không tạo được tệp Excel tổng hợp: {e}")))
+}
+
+/// "Trà Vinh, ngày 05 tháng 01 năm 2023": a zero before days under 10 and months under 3
+/// (Nghị định 30/2020/NĐ-CP, Phụ lục I).
+pub fn place_and_date(place: &str, date: NaiveDate) -> String {
+    let month = if date.month() < 3 {
+        format!("{:02}", date.month())
+    } else {
+        date.month().to_string()
+    };
+    format!(
+        "{place}, ngày {:02} tháng {month} năm {}",
+        date.day(),
+        date.year()
+    )
+}
+
+/// "Số:   /BC-CAT" with the number filled in ("Số: 05/BC-CAT"), or as written.
+pub fn document_number(template: &str, number: Option<u32>) -> String {
+    match (number, template.split_once(':')) {
+        (Some(n), Some((head, tail))) => format!("{head}: {n:02}{}", tail.trim_start()),
+        _ => template.to_string(),
+    }
+}
+
+/// A local time as users read it: "17/11/2022 23:59".
+pub fn local_text(utc: NaiveDateTime) -> String {
+    to_local(utc).format("%d/%m/%Y %H:%M").to_string()
+}
+
+struct Formats {
+    plain: Format,
+    bold: Format,
+    bold_center: Format,
+    center: Format,
+    italic_center: Format,
+    title: Format,
+    header: Format,
+    cell: Format,
+    cell_center: Format,
+    number: Format,
+    datetime: Format,
+    date: Format,
+    bold_italic: Format,
+    total: Format,
+}
+
+impl Formats {
+    fn new(font: &str) -> Formats {
+        let base = Format::new().set_font_name(font).set_font_size(12);
+        let cell = base
+            .clone()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin);
+        Formats {
+            plain: base.clone(),
+            bold: base.clone().set_bold(),
+            bold_center: base.clone().set_bold().set_align(FormatAlign::Center),
+            center: base.clone().set_align(FormatAlign::Center),
+            italic_center: base.clone().set_italic().set_align(FormatAlign::Center),
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            header: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Thin)
+                .set_background_color("#DDEBF7"),
+            cell_center: cell.clone().set_align(FormatAlign::Center),
+            number: cell.clone().set_align(FormatAlign::Center),
+            datetime: cell
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_num_format("dd/mm/yyyy hh:mm"),
+            date: cell
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_num_format("dd/mm/yyyy"),
+            total: cell.clone().set_bold().set_align(FormatAlign::Center),
+            cell,
+            bold_italic: base.clone().set_bold().set_italic(),
+        }
+    }
+
+    fn state(&self, state: TaskState) -> Format {
+        let color = match state {
+            TaskState::DoneOnTime => "#C6EFCE",
+            TaskState::DoneLate => "#E2EFDA",
+            TaskState::InProgressOnTime => "#DDEBF7",
+            TaskState::InProgressOverdue => "#FFC7CE",
+            TaskState::DueSoon => "#FFEB9C",
+            TaskState::Recurring => "#EDEDED",
+            TaskState::NotStarted => "#FCE4D6",
+            TaskState::NoReport => "#F8CBAD",
+        };
+        self.cell_center.clone().set_background_color(color)
+    }
+
+    fn timeliness(&self, t: Option<Timeliness>) -> Format {
+        let color = match t {
+            Some(Timeliness::OnTime) => "#C6EFCE",
+            Some(Timeliness::Late { .. }) => "#FFEB9C",
+            Some(Timeliness::Missing) => "#FFC7CE",
+            None => "#EDEDED",
+        };
+        self.cell_center.clone().set_background_color(color)
+    }
+}
+
+fn build(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> Result<Vec<u8>, XlsxError> {
+    let data = &c.data;
+    let province = province_name(&data.plan.province);
+    let kind = province_kind(province);
+    let period = data.period.month;
+    let values = Placeholders::new()
+        .with("PROVINCE_KIND", kind.to_uppercase())
+        .with("province_kind", kind)
+        .with("PROVINCE", province.to_uppercase())
+        .with("province", province)
+        .with(
+            "plan_number",
+            data.plan
+                .number
+                .clone()
+                .unwrap_or_else(|| "(chưa có số)".into()),
+        )
+        .with("period_label", period.label())
+        .with("year", period.year.to_string());
+
+    let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(values.fill(&layout.document.summary))
+            .set_author("tonghop")
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
+    let f = Formats::new(&layout.font);
+
+    summary_sheet(&mut workbook, c, layout, options, &values, &f)?;
+    tasks_sheet(&mut workbook, c, &layout.sheets.tasks, &values, &f)?;
+    reports_sheet(&mut workbook, c, &layout.sheets.reports, &values, &f)?;
+    difficulties_sheet(&mut workbook, c, &layout.sheets.difficulties, &values, &f)?;
+    kpi_sheet(&mut workbook, c, &layout.sheets.kpi, &values, &f)?;
+    tracking_sheet(&mut workbook, c, layout, &values, &f)?;
+    workbook.save_to_buffer()
+}
+
+fn page_setup(sheet: &mut Worksheet) {
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_footer("&CTrang &P/&N");
+}
+
+fn summary_sheet(
+    workbook: &mut Workbook,
+    c: &Consolidated,
+    layout: &Layout,
+    options: &WriteOptions,
+    values: &Placeholders,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let texts = &layout.document;
+    let s = &layout.sheets.summary;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(&s.name)?;
+    page_setup(sheet);
+    let last_col: u16 = 1 + TaskState::ALL.len() as u16; // group + states + total
+    sheet.set_column_width(0, s.first_column_width)?;
+    for col in 1..=last_col {
+        sheet.set_column_width(col, s.other_columns_width)?;
+    }
+    // Nghị định 30/2020 header block: issuing body left, national title right.
+    let right = 3u16;
+    sheet.merge_range(0, 0, 0, 1, &values.fill(&texts.parent_body), &f.center)?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        1,
+        &values.fill(&texts.issuing_body),
+        &f.bold_center,
+    )?;
+    sheet.merge_range(
+        2,
+        0,
+        2,
+        1,
+        &document_number(&values.fill(&texts.number), options.number),
+        &f.center,
+    )?;
+    sheet.merge_range(0, right, 0, last_col, &texts.nation, &f.bold_center)?;
+    sheet.merge_range(1, right, 1, last_col, &texts.motto, &f.bold_center)?;
+    sheet.merge_range(
+        2,
+        right,
+        2,
+        last_col,
+        &place_and_date(&values.fill(&texts.place), options.report_date),
+        &f.italic_center,
+    )?;
+    sheet.merge_range(4, 0, 4, last_col, &texts.title, &f.title)?;
+    sheet.merge_range(
+        5,
+        0,
+        5,
+        last_col,
+        &values.fill(&texts.summary).to_uppercase(),
+        &f.title,
+    )?;
+    sheet.set_row_height(5, 36)?;
+    let window = &c.data.period;
+    let deadline = window
+        .deadline
+        .map(local_text)
+        .unwrap_or_else(|| "không quy định".into());
+    let note = Placeholders::new()
+        .with("deadline", deadline)
+        .with(
+            "cutoff_start",
+            window.cutoff_start.format("%d/%m/%Y").to_string(),
+        )
+        .with(
+            "cutoff_end",
+            window.cutoff_end.format("%d/%m/%Y").to_string(),
+        )
+        .fill(&values.fill(&s.deadline_note));
+    sheet.merge_range(6, 0, 6, last_col, &note, &f.italic_center)?;
+
+    // I. Tasks by group and state.
+    let mut row = 8;
+    sheet.write_string_with_format(row, 0, values.fill(&s.tasks_title), &f.bold)?;
+    row += 1;
+    let table_header = row;
+    sheet.write_string_with_format(row, 0, &s.group_header, &f.header)?;
+    for (i, state) in TaskState::ALL.iter().enumerate() {
+        sheet.write_string_with_format(row, 1 + i as u16, state.label(), &f.header)?;
+    }
+    sheet.write_string_with_format(row, last_col, &s.total_header, &f.header)?;
+    sheet.set_row_height(row, 48)?;
+    let groups: HashMap<i64, &str> = c
+        .data
+        .groups
+        .iter()
+        .map(|g| (g.id, g.title.as_str()))
+        .collect();
+    let by_group = c.by_group();
+    let mut totals = [0usize; 8];
+    for (group, counts) in &by_group {
+        row += 1;
+        let name = group
+            .and_then(|g| groups.get(&g).copied())
+            .unwrap_or(&s.no_group);
+        sheet.write_string_with_format(row, 0, name, &f.cell)?;
+        for (i, n) in counts.iter().enumerate() {
+            totals[i] += n;
+            sheet.write_number_with_format(row, 1 + i as u16, *n as f64, &f.number)?;
+        }
+        sheet.write_number_with_format(
+            row,
+            last_col,
+            counts.iter().sum::<usize>() as f64,
+            &f.total,
+        )?;
+    }
+    let first_group_row = table_header + 1;
+    let last_group_row = row;
+    row += 1;
+    sheet.write_string_with_format(row, 0, &s.total_row, &f.total)?;
+    for (i, n) in totals.iter().enumerate() {
+        sheet.write_number_with_format(row, 1 + i as u16, *n as f64, &f.total)?;
+    }
+    sheet.write_number_with_format(row, last_col, totals.iter().sum::<usize>() as f64, &f.total)?;
+
+    // II. Reporting compliance.
+    row += 2;
+    sheet.write_string_with_format(row, 0, values.fill(&s.compliance_title), &f.bold)?;
+    row += 1;
+    let compliance_header = row;
+    for (i, h) in s.compliance_headers.iter().enumerate() {
+        sheet.write_string_with_format(row, i as u16, h, &f.header)?;
+    }
+    row += 1;
+    let k = c.compliance;
+    for (i, n) in [k.expected, k.on_time, k.late, k.missing]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_number_with_format(row, i as u16, *n as f64, &f.total)?;
+    }
+    let compliance_row = row;
+
+    // Nơi nhận.
+    row += 2;
+    sheet.write_string_with_format(row, 0, &texts.recipients_title, &f.bold_italic)?;
+    for line in &texts.recipients {
+        row += 1;
+        sheet.write_string_with_format(row, 0, values.fill(line), &f.plain)?;
+    }
+
+    // Charts below.
+    let chart_row = row + 2;
+    let font = ChartFont::new().set_name(&layout.font).clone();
+    if last_group_row >= first_group_row {
+        let mut chart = Chart::new(ChartType::ColumnStacked);
+        for i in 0..TaskState::ALL.len() as u16 {
+            chart
+                .add_series()
+                .set_name((s.name.as_str(), table_header, 1 + i))
+                .set_categories((s.name.as_str(), first_group_row, 0, last_group_row, 0))
+                .set_values((
+                    s.name.as_str(),
+                    first_group_row,
+                    1 + i,
+                    last_group_row,
+                    1 + i,
+                ));
+        }
+        chart.title().set_name(&s.tasks_chart_title).set_font(&font);
+        chart.legend().set_font(&font);
+        chart.x_axis().set_font(&font);
+        chart.y_axis().set_font(&font);
+        chart.set_width(720).set_height(360);
+        sheet.insert_chart(chart_row, 0, &chart)?;
+    }
+    let mut pie = Chart::new(ChartType::Pie);
+    pie.add_series()
+        .set_categories((s.name.as_str(), compliance_header, 1, compliance_header, 3))
+        .set_values((s.name.as_str(), compliance_row, 1, compliance_row, 3))
+        .set_points(&[
+            rust_xlsxwriter::ChartPoint::new().set_format(
+                rust_xlsxwriter::ChartFormat::new()
+                    .set_solid_fill(rust_xlsxwriter::ChartSolidFill::new().set_color("#70AD47")),
+            ),
+            rust_xlsxwriter::ChartPoint::new().set_format(
+                rust_xlsxwriter::ChartFormat::new()
+                    .set_solid_fill(rust_xlsxwriter::ChartSolidFill::new().set_color("#FFC000")),
+            ),
+            rust_xlsxwriter::ChartPoint::new().set_format(
+                rust_xlsxwriter::ChartFormat::new()
+                    .set_solid_fill(rust_xlsxwriter::ChartSolidFill::new().set_color("#C00000")),
+            ),
+        ])
+        .set_data_label(rust_xlsxwriter::ChartDataLabel::new().show_value());
+    pie.title()
+        .set_name(&s.compliance_chart_title)
+        .set_font(&font);
+    pie.legend().set_font(&font);
+    pie.set_width(480).set_height(360);
+    sheet.insert_chart(chart_row, 5, &pie)?;
+    Ok(())
+}
+
+/// Title row, header row, widths, frozen panes, autofilter and repeated header row of a
+/// table sheet. Returns the sheet.
+fn table_sheet<'a>(
+    workbook: &'a mut Workbook,
+    layout: &TableSheet,
+    values: &Placeholders,
+    f: &Formats,
+    rows: usize,
+) -> Result<&'a mut Worksheet, XlsxError> {
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(&layout.name)?;
+    page_setup(sheet);
+    let last = layout.columns.len() as u16 - 1;
+    if last > 0 {
+        sheet.merge_range(0, 0, 0, last, &values.fill(&layout.title), &f.title)?;
+    } else {
+        sheet.write_string_with_format(0, 0, values.fill(&layout.title), &f.title)?;
+    }
+    sheet.set_row_height(0, 36)?;
+    for (i, column) in layout.columns.iter().enumerate() {
+        sheet.write_string_with_format(HEADER_ROW, i as u16, &column.header, &f.header)?;
+        sheet.set_column_width(i as u16, column.width)?;
+    }
+    sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + rows.max(1) as u32, last)?;
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    Ok(sheet)
+}
+
+/// A value of one cell of a table sheet.
+enum Cell {
+    Text(String),
+    Number(f64),
+    Blank,
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+    Styled(String, Format),
+}
+
+fn put(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: Cell,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(t) => sheet.write_string_with_format(row, col, t, &f.cell)?,
+        Cell::Number(n) => sheet.write_number_with_format(row, col, n, &f.number)?,
+        Cell::Blank => sheet.write_blank(row, col, &f.cell)?,
+        Cell::Date(d) => sheet.write_datetime_with_format(row, col, &excel_date(d)?, &f.date)?,
+        Cell::DateTime(t) => {
+            sheet.write_datetime_with_format(row, col, &excel_datetime(t)?, &f.datetime)?
+        }
+        Cell::Styled(t, format) => sheet.write_string_with_format(row, col, t, &format)?,
+    };
+    Ok(())
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+fn excel_datetime(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    excel_date(t.date())?.and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)
+}
+
+fn write_rows<T>(
+    sheet: &mut Worksheet,
+    columns: &[Column],
+    items: &[T],
+    f: &Formats,
+    mut cell: impl FnMut(&str, usize, &T) -> Cell,
+) -> Result<(), XlsxError> {
+    for (i, item) in items.iter().enumerate() {
+        let row = HEADER_ROW + 1 + i as u32;
+        for (col, column) in columns.iter().enumerate() {
+            put(sheet, row, col as u16, cell(&column.key, i, item), f)?;
+        }
+    }
+    Ok(())
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    let s = s.into();
+    if s.is_empty() {
+        Cell::Blank
+    } else {
+        Cell::Text(s)
+    }
+}
+
+fn opt_number(n: Option<f64>) -> Cell {
+    n.map(Cell::Number).unwrap_or(Cell::Blank)
+}
+
+fn tasks_sheet(
+    workbook: &mut Workbook,
+    c: &Consolidated,
+    layout: &TableSheet,
+    values: &Placeholders,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let data = &c.data;
+    let groups: HashMap<i64, &str> = data
+        .groups
+        .iter()
+        .map(|g| (g.id, g.title.as_str()))
+        .collect();
+    let names = |ids: &[i64]| {
+        ids.iter()
+            .map(|id| data.agency_name(*id))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let items: Vec<_> = data.tasks.iter().zip(&c.tasks).collect();
+    let sheet = table_sheet(workbook, layout, values, f, items.len())?;
+    write_rows(
+        sheet,
+        &layout.columns,
+        &items,
+        f,
+        |key, i, (task, report)| match key {
+            "stt" => Cell::Number((i + 1) as f64),
+            "code" => text(task.code.clone()),
+            "group" => text(
+                task.group_id
+                    .and_then(|g| groups.get(&g).copied())
+                    .unwrap_or(""),
+            ),
+            "title" => text(task.title.clone()),
+            "lead" => text(names(&report.leads)),
+            "coordinators" => text(names(&report.coordinators)),
+            "due" => text(task.due_text.clone()),
+            "due_end" => task.due_end.map(Cell::Date).unwrap_or(Cell::Blank),
+            "state" => Cell::Styled(report.state.label().to_string(), f.state(report.state)),
+            "progress" => opt_number(report.progress.map(f64::from)),
+            "lead_result" => text(report.lead_result.clone()),
+            "contributions" => {
+                let mut lines: Vec<String> = Vec::new();
+                for id in &report.coordinators {
+                    match report.contributions.iter().find(|k| k.agency_id == *id) {
+                        Some(k) => lines.push(contribution_line(&data.agency_name(*id), k)),
+                        None => lines.push(format!("- {}: chưa báo cáo", data.agency_name(*id))),
+                    }
+                }
+                for k in report
+                    .contributions
+                    .iter()
+                    .filter(|k| k.role == Role::Other)
+                {
+                    lines.push(contribution_line(
+                        &format!("{} (không được giao)", data.agency_name(k.agency_id)),
+                        k,
+                    ));
+                }
+                text(lines.join("\n"))
+            }
+            _ => Cell::Blank,
+        },
+    )
+}
+
+fn contribution_line(name: &str, k: &super::task_state::Contribution) -> String {
+    let progress = k.progress.map(|p| format!(" ({p}%)")).unwrap_or_default();
+    let result = if k.result.is_empty() {
+        k.reported.label().to_string()
+    } else {
+        k.result.clone()
+    };
+    format!("- {name}{progress}: {result}")
+}
+
+fn reports_sheet(
+    workbook: &mut Workbook,
+    c: &Consolidated,
+    layout: &TableSheet,
+    values: &Placeholders,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let data = &c.data;
+    let mut items: Vec<_> = c.timeliness.iter().collect();
+    items.sort_by_key(|a| data.agency_name(a.agency_id));
+    let sheet = table_sheet(workbook, layout, values, f, items.len())?;
+    write_rows(sheet, &layout.columns, &items, f, |key, i, a| match key {
+        "stt" => Cell::Number((i + 1) as f64),
+        "agency" => text(data.agency_name(a.agency_id)),
+        "submitted_at" => a
+            .uploaded_at
+            .map(|t| Cell::DateTime(to_local(t)))
+            .unwrap_or(Cell::Blank),
+        "version" => opt_number(a.version.map(f64::from)),
+        "timeliness" => Cell::Styled(a.timeliness.describe(), f.timeliness(Some(a.timeliness))),
+        "findings" => Cell::Number(a.findings as f64),
+        "reminders" => {
+            Cell::Number(data.reminders_sent.get(&a.agency_id).copied().unwrap_or(0) as f64)
+        }
+        "note" => text(if a.on_behalf_of.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "Báo cáo thay cho: {}",
+                a.on_behalf_of
+                    .iter()
+                    .map(|id| data.agency_name(*id))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        }),
+        _ => Cell::Blank,
+    })
+}
+
+fn difficulties_sheet(
+    workbook: &mut Workbook,
+    c: &Consolidated,
+    layout: &TableSheet,
+    values: &Placeholders,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let data = &c.data;
+    let tasks: HashMap<i64, String> = data
+        .tasks
+        .iter()
+        .map(|t| (t.id, format!("{}. {}", t.code, t.title)))
+        .collect();
+    let sheet = table_sheet(workbook, layout, values, f, c.difficulties.len())?;
+    write_rows(
+        sheet,
+        &layout.columns,
+        &c.difficulties,
+        f,
+        |key, i, d| match key {
+            "stt" => Cell::Number((i + 1) as f64),
+            "agency" => text(data.agency_name(d.agency_id)),
+            "task" => text(
+                d.task_id
+                    .and_then(|t| tasks.get(&t).cloned())
+                    .unwrap_or_else(|| "(không khớp nhiệm vụ nào của kế hoạch)".into()),
+            ),
+            "difficulties" => text(d.difficulties.clone()),
+            "proposals" => text(d.proposals.clone()),
+            _ => Cell::Blank,
+        },
+    )
+}
+
+fn kpi_sheet(
+    workbook: &mut Workbook,
+    c: &Consolidated,
+    layout: &TableSheet,
+    values: &Placeholders,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let data = &c.data;
+    let tasks: HashMap<i64, (&super::data::TaskInfo, &super::task_state::TaskReport)> = data
+        .tasks
+        .iter()
+        .zip(&c.tasks)
+        .map(|(t, r)| (t.id, (t, r)))
+        .collect();
+    let sheet = table_sheet(workbook, layout, values, f, c.kpis.len())?;
+    write_rows(sheet, &layout.columns, &c.kpis, f, |key, i, k| {
+        let (task, report) = tasks[&k.task_id];
+        match key {
+            "stt" => Cell::Number((i + 1) as f64),
+            "code" => text(task.code.clone()),
+            "task" => text(task.title.clone()),
+            "lead" => text(
+                report
+                    .leads
+                    .iter()
+                    .map(|id| data.agency_name(*id))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            "kpi" => text(k.text.clone()),
+            "target" => opt_number(k.target_percent),
+            "progress" => opt_number(k.progress.map(f64::from)),
+            "assessment" => text(k.assessment()),
+            _ => Cell::Blank,
+        }
+    })
+}
+
+fn tracking_sheet(
+    workbook: &mut Workbook,
+    c: &Consolidated,
+    layout: &Layout,
+    values: &Placeholders,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let t = &layout.sheets.tracking;
+    let data = &c.data;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(&t.name)?;
+    page_setup(sheet);
+    let last = c.tracking.months.len() as u16 + 1;
+    sheet.merge_range(0, 0, 0, last.max(2), &values.fill(&t.title), &f.title)?;
+    sheet.set_row_height(0, 36)?;
+    sheet.write_string_with_format(HEADER_ROW, 0, "STT", &f.header)?;
+    sheet.set_column_width(0, 6)?;
+    sheet.write_string_with_format(HEADER_ROW, 1, &t.agency_header, &f.header)?;
+    sheet.set_column_width(1, t.agency_width)?;
+    for (i, month) in c.tracking.months.iter().enumerate() {
+        let header = Placeholders::new()
+            .with("month", format!("{:02}", month.month))
+            .with("year", month.year.to_string())
+            .fill(&t.period_header);
+        sheet.write_string_with_format(HEADER_ROW, 2 + i as u16, header, &f.header)?;
+        sheet.set_column_width(2 + i as u16, t.period_width)?;
+    }
+    for (r, (agency, cells)) in c.tracking.rows.iter().enumerate() {
+        let row = HEADER_ROW + 1 + r as u32;
+        sheet.write_number_with_format(row, 0, (r + 1) as f64, &f.number)?;
+        sheet.write_string_with_format(row, 1, data.agency_name(*agency), &f.cell)?;
+        for (i, cell) in cells.iter().enumerate() {
+            let label = match cell {
+                Some(x) => x.label().to_string(),
+                None => t.not_expected.clone(),
+            };
+            sheet.write_string_with_format(row, 2 + i as u16, label, &f.timeliness(*cell))?;
+        }
+    }
+    sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
+    sheet.autofilter(
+        HEADER_ROW,
+        0,
+        HEADER_ROW + c.tracking.rows.len().max(1) as u32,
+        last,
+    )?;
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_follow_decree_30() {
+        let d = NaiveDate::from_ymd_opt(2023, 1, 5).unwrap();
+        assert_eq!(
+            place_and_date("Trà Vinh", d),
+            "Trà Vinh, ngày 05 tháng 01 năm 2023"
+        );
+        let d = NaiveDate::from_ymd_opt(2022, 11, 17).unwrap();
+        assert_eq!(
+            place_and_date("Trà Vinh", d),
+            "Trà Vinh, ngày 17 tháng 11 năm 2022"
+        );
+        let d = NaiveDate::from_ymd_opt(2022, 4, 30).unwrap();
+        assert_eq!(
+            place_and_date("Bắc Giang", d),
+            "Bắc Giang, ngày 30 tháng 4 năm 2022"
+        );
+    }
+
+    #[test]
+    fn document_numbers_have_a_leading_zero_under_ten() {
+        assert_eq!(document_number("Số:    /BC-CAT", Some(5)), "Số: 05/BC-CAT");
+        assert_eq!(document_number("Số:    /BC-CAT", Some(12)), "Số: 12/BC-CAT");
+        assert_eq!(document_number("Số:    /BC-CAT", None), "Số:    /BC-CAT");
+    }
+}
