@@ -71,6 +71,45 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Nhận cả một thư mục báo cáo (tệp nhận qua email): tự nhận ra cơ quan gửi từ tên tệp
+    /// hoặc phần đầu báo cáo, in bảng kết quả và các tệp cần người xử lý.
+    /// Thoát với mã 2 nếu còn tệp chưa nhận được.
+    IngestDir {
+        /// Thư mục chứa các tệp báo cáo.
+        dir: std::path::PathBuf,
+        /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
+        #[arg(long)]
+        plan: String,
+        /// Kỳ báo cáo, dạng 2023-11.
+        #[arg(long)]
+        period: String,
+        /// In kết quả dạng JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mẫu báo cáo tháng (.xlsx) cho một cơ quan, điền sẵn các nhiệm vụ chủ trì và phối hợp.
+    Template {
+        /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
+        #[arg(long)]
+        plan: String,
+        /// Cơ quan: tên, tên viết tắt hoặc cách viết khác.
+        #[arg(long)]
+        agency: String,
+        /// Kỳ báo cáo, dạng 2023-11.
+        #[arg(long)]
+        period: String,
+        /// Tệp Excel ghi ra.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
+    /// Bản có ghi chú của một báo cáo đã nhận: tệp của cơ quan kèm cột ghi chú các điểm cần sửa.
+    Annotate {
+        /// Số thứ tự của báo cáo đã nhận (in ra khi nhận báo cáo).
+        submission: i64,
+        /// Tệp Excel ghi ra.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+    },
     /// Lập báo cáo tổng hợp (tệp Excel) gửi Chủ tịch UBND tỉnh cho một kỳ báo cáo.
     Consolidate {
         /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
@@ -250,6 +289,32 @@ pub fn run(cli: Cli) -> AppResult<()> {
                 std::process::exit(2);
             }
             Ok(())
+        }
+        Command::IngestDir {
+            dir,
+            plan,
+            period,
+            json,
+        } => {
+            let db = open_database(&config)?;
+            let all_stored = commands::ingest_dir::run(&db, &config, &dir, &plan, &period, json)?;
+            if !all_stored {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
+        Command::Template {
+            plan,
+            agency,
+            period,
+            output,
+        } => {
+            let db = open_database(&config)?;
+            commands::template::run(&db, &plan, &agency, &period, &output)
+        }
+        Command::Annotate { submission, output } => {
+            let db = open_database(&config)?;
+            commands::template::annotate_submission(&db, submission, &output)
         }
         Command::Bench(BenchCommand::Ingest {
             rows,

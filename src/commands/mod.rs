@@ -3,7 +3,9 @@
 pub mod agencies;
 pub mod consolidate;
 pub mod ingest;
+pub mod ingest_dir;
 pub mod plan;
+pub mod template;
 
 use std::path::Path;
 
