@@ -6,11 +6,7 @@ use std::path::Path;
 use crate::{
     db::{submissions, Db},
     domain::finding::Finding,
-    error::{AppError, AppResult},
-    ingest::{
-        layout,
-        read::{self, ReadLimits},
-    },
+    error::AppResult,
     round_trip::{annotate, template},
 };
 
@@ -39,30 +35,10 @@ pub fn run(db: &Db, plan: &str, agency: &str, period: &str, output: &Path) -> Ap
 pub fn annotate_submission(db: &Db, submission_id: i64, output: &Path) -> AppResult<()> {
     let mut conn = db.get()?;
     let submission = submissions::get(&mut conn, submission_id)?;
-    if submission.outcome != "processed" {
-        return Err(AppError::BadRequest(format!(
-            "Báo cáo số {submission_id} ({}) không đọc được nên không có bản ghi chú: {}",
-            submission.file_name,
-            submission
-                .outcome_message
-                .as_deref()
-                .unwrap_or("tệp chưa được xử lý")
-        )));
-    }
     let bytes = submissions::original_bytes(&mut conn, submission_id)?;
     drop(conn);
-    let findings: Vec<Finding> = serde_json::from_str(&submission.findings).map_err(|e| {
-        AppError::Internal(format!(
-            "phát hiện đã lưu của báo cáo số {submission_id} không đọc được: {e}"
-        ))
-    })?;
-    // The isolated reader already read this file under the same limits when it was
-    // processed, so reading it again in this process is bounded.
-    let grid = read::parse(&bytes, &ReadLimits::default())
-        .map_err(|e| AppError::BadRequest(e.to_string()))?
-        .grid;
-    let table = layout::find_table(&grid).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let copy = annotate::annotate_grid(&grid, &findings, &table)?;
+    let copy = annotate::of_submission(&submission, &bytes)?;
+    let findings: Vec<Finding> = serde_json::from_str(&submission.findings).unwrap_or_default();
     write_output(output, &copy)?;
     let rows = annotate::by_row(&findings).len();
     println!(

@@ -9,11 +9,14 @@
 pub mod agencies;
 pub mod audit;
 pub mod connection;
+pub mod listings;
 pub mod migrations;
 pub mod periods;
 pub mod plans;
 pub mod schema;
+pub mod sessions;
 pub mod submissions;
+pub mod user_admin;
 pub mod users;
 
 pub use connection::{Backend, DatabaseUrl, Db, DbConnection};

@@ -181,6 +181,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        login -> Text,
+        address -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agency_aliases -> agencies (agency_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(task_groups -> plans (plan_id));
@@ -198,6 +218,7 @@ diesel::joinable!(report_rows -> tasks (task_id));
 diesel::joinable!(reminders -> plans (plan_id));
 diesel::joinable!(reminders -> agencies (agency_id));
 diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -213,4 +234,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_rows,
     reminders,
     audit_log,
+    sessions,
+    login_failures,
 );

@@ -31,6 +31,39 @@ pub const WARNING_FILL: &str = "#FFC7CE";
 /// Light yellow: a row with notes only.
 pub const INFO_FILL: &str = "#FFF2CC";
 
+/// The annotated copy of a stored submission (its findings as stored), for the CLI and the
+/// web page alike. Refuses a submission that was not processed: it has nothing to annotate.
+pub fn of_submission(
+    submission: &crate::db::submissions::Submission,
+    original: &[u8],
+) -> AppResult<Vec<u8>> {
+    if submission.outcome != "processed" {
+        return Err(AppError::BadRequest(format!(
+            "Báo cáo số {} ({}) không đọc được nên không có bản ghi chú: {}",
+            submission.id,
+            submission.file_name,
+            submission
+                .outcome_message
+                .as_deref()
+                .unwrap_or("tệp chưa được xử lý")
+        )));
+    }
+    let findings: Vec<Finding> = serde_json::from_str(&submission.findings).map_err(|e| {
+        AppError::Internal(format!(
+            "phát hiện đã lưu của báo cáo số {} không đọc được: {e}",
+            submission.id
+        ))
+    })?;
+    // The isolated reader already read this file under the same limits when it was
+    // processed, so reading it again in this process is bounded.
+    let grid = read::parse(original, &ReadLimits::default())
+        .map_err(|e| AppError::BadRequest(e.to_string()))?
+        .grid;
+    let table = crate::ingest::layout::find_table(&grid)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    annotate_grid(&grid, &findings, &table)
+}
+
 /// The annotated copy of `original`. The bytes are read in this process: call it only on a
 /// file the isolated reader has already read successfully (a processed submission), which
 /// bounds what reading it again can cost.

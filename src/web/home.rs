@@ -27,6 +27,7 @@ pub async fn index(state: web::Data<AppState>) -> AppResult<HttpResponse> {
 <body style="font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem">
 <h1>Tổng hợp báo cáo tiến độ thực hiện kế hoạch</h1>
 <p>Các cơ quan, đơn vị gửi báo cáo tháng; Thường trực Tổ công tác tổng hợp báo cáo Chủ tịch UBND tỉnh.</p>
+<p><a href="/dang-nhap">Đăng nhập</a> để gửi báo cáo (văn thư đơn vị) hoặc theo dõi, tổng hợp (Thường trực Tổ công tác).</p>
 <h2>Kế hoạch đang theo dõi</h2>
 <ul>{items}</ul>
 </body></html>"#

@@ -1,13 +1,30 @@
 //! The HTTP face of tonghop (actix-web): routes, request logging, pages.
 //!
 //! Handlers stay thin: they parse the request, hand blocking work to [`Db::run`] and render.
-//! Errors are [`AppError`](crate::error::AppError)s, mapped to statuses in one place.
+//! Errors are [`AppError`](crate::error::AppError)s, mapped to statuses in one place; pages
+//! show them as HTML through [`page::PageError`].
+//!
+//! Pages (server-rendered, working without JavaScript):
+//! - `/dang-nhap`, `/dang-xuat`: sign-in and sign-out ([`auth`]);
+//! - `/van-thu…`: the agency clerk's start page, template, upload and history ([`clerk`]);
+//! - `/bao-cao/{id}…`: one submission, its original and annotated copy ([`submission`]);
+//! - `/thuong-truc…`: the secretariat's dashboard, consolidated workbook, matrix
+//!   ([`secretariat`]);
+//! - `/quan-tri…`: administrators' users and audit log ([`admin`]).
 
+pub mod admin;
+pub mod auth;
+pub mod clerk;
 mod health;
 mod home;
+pub mod multipart;
+pub mod page;
 mod request_log;
+pub mod secretariat;
+pub mod submission;
+pub mod vn;
 
-use actix_web::web;
+use actix_web::{get, web, HttpResponse};
 
 use crate::{config::Config, db::Db};
 
@@ -21,7 +38,42 @@ pub struct AppState {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
-        .service(home::index);
+        .service(home::index)
+        .service(style)
+        .service(upload_js)
+        .service(auth::pages::login_page)
+        .service(auth::pages::login_submit)
+        .service(auth::pages::logout)
+        .service(clerk::home)
+        .service(clerk::template_download)
+        .service(clerk::history)
+        .service(clerk::upload::upload)
+        .service(submission::show)
+        .service(submission::original)
+        .service(submission::annotated)
+        .service(secretariat::period_dashboard)
+        .service(secretariat::consolidated_download)
+        .service(secretariat::matrix)
+        .service(admin::users_page)
+        .service(admin::create_user)
+        .service(admin::reset_password)
+        .service(admin::audit_log);
+}
+
+#[get("/static/style.css")]
+async fn style() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(page::STYLE_CSS)
+}
+
+#[get("/static/upload.js")]
+async fn upload_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(page::UPLOAD_JS)
 }
 
 pub use request_log::RequestLog;
