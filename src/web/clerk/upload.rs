@@ -52,8 +52,17 @@ pub async fn upload(
     })?;
     let body = match payload.to_bytes_limited(limit).await {
         Ok(Ok(body)) => body,
-        Ok(Err(_)) => return Err(PageError::TooLarge(max)),
-        Err(e) => {
+        Err(_) => return Err(PageError::TooLarge(max)),
+        // The application's PayloadConfig may stop the stream first.
+        Ok(Err(e))
+            if matches!(
+                e.as_error::<actix_web::error::PayloadError>(),
+                Some(actix_web::error::PayloadError::Overflow)
+            ) =>
+        {
+            return Err(PageError::TooLarge(max))
+        }
+        Ok(Err(e)) => {
             return Err(AppError::BadRequest(format!("Không nhận được trọn tệp: {e}")).into())
         }
     };
