@@ -37,9 +37,12 @@ pub fn layout(title: &str, user: Option<&CurrentUser>, body: &str) -> String {
                 .map(|(href, label)| format!(r#"<a href="{href}">{label}</a>"#))
                 .collect();
             format!(
-                r#"<nav>{items}<span class="who">{name} · {role}</span><form method="post" action="/dang-xuat" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit" class="link">Đăng xuất</button></form></nav>"#,
-                name = escape(&user.display_name),
-                role = user.role.label(),
+                r#"<nav>{items}<span class="who">{who}</span><form method="post" action="/dang-xuat" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit" class="link">Đăng xuất</button></form></nav>"#,
+                who = if user.display_name == user.role.label() {
+                    escape(&user.display_name)
+                } else {
+                    format!("{} · {}", escape(&user.display_name), user.role.label())
+                },
                 csrf = escape(&user.csrf),
             )
         }
