@@ -78,9 +78,7 @@ fn param(value: &str, name: &str) -> Option<String> {
     let mut rest = value;
     while let Some(i) = rest.find(';') {
         rest = rest[i + 1..].trim_start();
-        let Some((key, tail)) = rest.split_once('=') else {
-            return None;
-        };
+        let (key, tail) = rest.split_once('=')?;
         if key.trim().eq_ignore_ascii_case(name) {
             return Some(if let Some(quoted) = tail.strip_prefix('"') {
                 let end = quoted.find('"')?;
