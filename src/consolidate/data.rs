@@ -168,6 +168,26 @@ type RowTuple = (
 
 /// Loads the plan's data for a monthly period.
 pub fn load(conn: &mut DbConnection, plan_id: i64, period: Month) -> AppResult<PeriodData> {
+    load_with(conn, plan_id, period, true)
+}
+
+/// Loads what decides who reported and when (agencies, tasks, versions, reminders) without
+/// the report rows: `rows` and `earlier_done` are empty. For pages that show standing only
+/// (the secretariat's dashboard), where the rows of 300 agencies would be most of the cost.
+pub fn load_standing(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    period: Month,
+) -> AppResult<PeriodData> {
+    load_with(conn, plan_id, period, false)
+}
+
+fn load_with(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    period: Month,
+    with_rows: bool,
+) -> AppResult<PeriodData> {
     let plan = plans::get(conn, plan_id)?;
     let plan = plan_info(plan);
     let calendar = Calendar::bundled();
@@ -377,7 +397,7 @@ pub fn load(conn: &mut DbConnection, plan_id: i64, period: Month) -> AppResult<P
     let (current_ids, earlier_ids): (Vec<i64>, Vec<i64>) = {
         let mut current = Vec::new();
         let mut earlier = Vec::new();
-        for ((month, _), s) in &latest {
+        for ((month, _), s) in latest.iter().filter(|_| with_rows) {
             if *month == period {
                 current.push(s.id);
             } else {

@@ -79,9 +79,19 @@ fn select(
     })
 }
 
-fn load(conn: &mut DbConnection, query: &PeriodQuery) -> AppResult<(Selection, Consolidated)> {
+/// The consolidation of the selected period: in full for the workbook, or only the standing
+/// of each agency (no report rows) for the dashboard and the matrix.
+fn load(
+    conn: &mut DbConnection,
+    query: &PeriodQuery,
+    full: bool,
+) -> AppResult<(Selection, Consolidated)> {
     let selection = select(conn, query.plan, query.ky.as_deref())?;
-    let period_data = data::load(conn, selection.plan.id, selection.month)?;
+    let period_data = if full {
+        data::load(conn, selection.plan.id, selection.month)?
+    } else {
+        data::load_standing(conn, selection.plan.id, selection.month)?
+    };
     let c = Consolidated::build(period_data, Options::default());
     Ok((selection, c))
 }
@@ -143,7 +153,7 @@ pub async fn period_dashboard(
             ky: query.ky.clone(),
             ..PeriodQuery::default()
         };
-        state.db.run(move |conn| load(conn, &q)).await?
+        state.db.run(move |conn| load(conn, &q, false)).await?
     };
     let lines: Vec<Line> = c
         .timeliness
@@ -273,7 +283,7 @@ pub async fn consolidated_download(
     let (bytes, name) = state
         .db
         .run(move |conn| {
-            let (sel, c) = load(conn, &query)?;
+            let (sel, c) = load(conn, &query, true)?;
             let layout = Layout::load(None)?;
             let today = to_local(Utc::now().naive_utc()).date();
             let bytes = workbook::write(
@@ -308,7 +318,7 @@ pub async fn matrix(
 ) -> PageResult {
     user.require_secretariat()?;
     let query = query.into_inner();
-    let (sel, c) = state.db.run(move |conn| load(conn, &query)).await?;
+    let (sel, c) = state.db.run(move |conn| load(conn, &query, false)).await?;
     let mut body = format!(
         r#"<h1>Theo dõi báo cáo nhiều kỳ</h1><p class="muted">Kế hoạch {} · các tháng đến {}</p>{}"#,
         escape(&plan_label(&sel.plan)),
