@@ -237,6 +237,29 @@ fn clerk_cannot_reach_another_agency(db: TestDb) {
         .first(&mut app.db.get().unwrap())
         .unwrap();
     assert_eq!(agency_id, mine);
+    // …and only for a plan in which the agency has tasks.
+    let draft_plan = {
+        let mut conn = app.db.get().unwrap();
+        let mut draft = tonghop::db::plans::draft_of(&mut conn, plan_id).unwrap();
+        draft.plan.number = Some("99/KH-UBND".into());
+        draft.plan.id = None;
+        tonghop::db::plans::store_draft(&mut conn, &draft, None, false)
+            .unwrap()
+            .plan_id
+    };
+    let before = submission_count(&mut app.db.get().unwrap());
+    let csrf = clerk.csrf("/van-thu");
+    let refused = clerk.post_multipart(
+        "/van-thu/gui",
+        &[
+            ("csrf", &csrf),
+            ("ke_hoach", &draft_plan.to_string()),
+            ("ky", "2022-11"),
+        ],
+        ("tep", "a.xlsx", b"PK"),
+    );
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(submission_count(&mut app.db.get().unwrap()), before);
     assert_eq!(clerk.get(&result).status, 200);
     let original = clerk.get(&format!("/bao-cao/{id}/tep-goc"));
     assert_eq!(original.status, 200);
@@ -578,6 +601,32 @@ fn sessions_are_shared_by_instances_and_renewed_at_sign_in(db: TestDb) {
         "{set}"
     );
     assert!(!set.contains("Secure"), "plain http: {set}");
+    // An administrator's password reset ends the user's sessions on every instance.
+    let mut clerk = Client::new(&first.address);
+    clerk.login("vanthu.stttt", "vanthu-demo");
+    assert_eq!(clerk.get("/van-thu").status, 200);
+    let mut admin = Client::new(&first.address);
+    admin.login("quantri", "quantri-demo");
+    let clerk_id = users::find_by_login(&mut first.db.get().unwrap(), "vanthu.stttt")
+        .unwrap()
+        .unwrap()
+        .id;
+    let token = admin.csrf("/quan-tri/tai-khoan");
+    let reset = admin.post_form(
+        &format!("/quan-tri/tai-khoan/{clerk_id}/mat-khau"),
+        &[("csrf", &token), ("password", "mat-khau-moi-12")],
+    );
+    assert_eq!(reset.status, 303, "{}", reset.text());
+    assert_eq!(clerk.get("/van-thu").status, 303, "the old session ended");
+    assert_eq!(clerk.login("vanthu.stttt", "vanthu-demo").status, 401);
+    assert_eq!(clerk.login("vanthu.stttt", "mat-khau-moi-12").status, 303);
+    // The audit log shows the sign-ins and the reset, escaped, to administrators only.
+    let log = admin.get("/quan-tri/nhat-ky").text();
+    assert!(
+        log.contains("user.reset_password") && log.contains("login"),
+        "{log}"
+    );
+    assert_eq!(clerk.get("/quan-tri/nhat-ky").status, 403);
     // Behind https, cookies are Secure.
     drop(second);
     let mut https = config(&db);

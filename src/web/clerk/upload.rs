@@ -16,7 +16,7 @@ use super::super::{
 };
 use crate::{
     commands::ingest::content_type_of,
-    db::{agencies, audit},
+    db::{agencies, audit, listings},
     error::AppError,
     ingest::pipeline::{self, Reader, Upload},
 };
@@ -98,8 +98,18 @@ pub async fn upload(
     let result = state
         .db
         .run(move |conn| {
-            // The agency is the clerk's own, never one named by the form.
+            // The agency is the clerk's own, never one named by the form, and the plan one
+            // in which it has tasks.
             let agency = agencies::get(conn, agency_id)?;
+            if !listings::plans_of_agency(conn, agency_id)?
+                .iter()
+                .any(|p| p.id.to_string() == plan)
+            {
+                return Err(AppError::BadRequest(format!(
+                    "{} không có nhiệm vụ trong kế hoạch này nên không gửi báo cáo cho kế hoạch này được.",
+                    agency.name
+                )));
+            }
             let result = pipeline::ingest(
                 conn,
                 &reader,
