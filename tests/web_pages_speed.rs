@@ -190,6 +190,24 @@ fn dashboard_for_300_agencies_renders_quickly(db: TestDb) {
         &format!("/thuong-truc?{base}&sap-xep=trang-thai&loc=dung-han"),
         "270 đúng hạn",
     );
+    // The filter keeps only on-time agencies, and the sort link of the state column is the
+    // current one.
+    let filtered = client
+        .get(&format!(
+            "/thuong-truc?{base}&sap-xep=trang-thai&loc=dung-han"
+        ))
+        .text();
+    assert_eq!(filtered.matches("<tr data-agency=").count(), 270);
+    assert!(!filtered.contains(">Chưa báo cáo</td>"));
+    assert!(filtered.contains("Tình trạng ▲"));
+    let searched = client
+        .get(&format!("/thuong-truc?{base}&tim=co+quan+thu+%3C007%3E"))
+        .text();
+    assert_eq!(
+        searched.matches("<tr data-agency=").count(),
+        1,
+        "{searched}"
+    );
     let matrix = median(
         &mut client,
         &format!("/thuong-truc/ma-tran?{base}"),
