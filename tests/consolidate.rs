@@ -482,8 +482,12 @@ fn the_commands_write_and_print(db: TestDb) {
 /// themselves come from `tonghop bench consolidate`, never from a timed test).
 #[test]
 fn benchmark_generator_runs() {
-    let figures = tonghop::commands::consolidate::measure(12, 10).unwrap();
+    let figures = tonghop::consolidate::bench::measure(12, 10).unwrap();
     assert_eq!(figures.agencies * figures.rows, 120);
+    assert_eq!(figures.status_agencies, 12);
+    let detail = tonghop::consolidate::bench::measure_detail(500).unwrap();
+    assert_eq!(detail.rows, 500);
+    assert!(detail.bytes > 0 && detail.floor > std::time::Duration::ZERO);
 }
 
 on_both_backends! {

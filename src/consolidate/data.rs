@@ -168,6 +168,24 @@ type RowTuple = (
 
 /// Loads the plan's data for a monthly period.
 pub fn load(conn: &mut DbConnection, plan_id: i64, period: Month) -> AppResult<PeriodData> {
+    load_with(conn, plan_id, period, Rows::Load)
+}
+
+/// Whether [`load_with`] reads the report rows: the period's status (who reported, when)
+/// needs only the submissions, and skipping the rows keeps the dashboard fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    Load,
+    Skip,
+}
+
+/// [`load`], with or without the report rows (`rows` and `earlier_done` stay empty).
+pub fn load_with(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    period: Month,
+    load_rows: Rows,
+) -> AppResult<PeriodData> {
     let plan = plans::get(conn, plan_id)?;
     let plan = plan_info(plan);
     let calendar = Calendar::bundled();
@@ -385,6 +403,10 @@ pub fn load(conn: &mut DbConnection, plan_id: i64, period: Month) -> AppResult<P
             }
         }
         (current, earlier)
+    };
+    let (current_ids, earlier_ids) = match load_rows {
+        Rows::Load => (current_ids, earlier_ids),
+        Rows::Skip => (Vec::new(), Vec::new()),
     };
     let mut rows = Vec::new();
     for chunk in current_ids.chunks(900) {

@@ -7,11 +7,14 @@
 //! - [`task_state`] decides each task's state from the lead's report and the due;
 //! - [`Consolidated::build`] gathers both with the difficulties, KPI figures and the
 //!   year's tracking matrix;
+//! - [`status::period_status`] is the timeliness part alone, for the dashboard;
 //! - [`workbook::write`] lays it out as an .xlsx following [`layout::Layout`]
 //!   (`report_templates/consolidated/layout.toml`).
 
+pub mod bench;
 pub mod data;
 pub mod layout;
+pub mod status;
 pub mod task_state;
 pub mod timeliness;
 pub mod workbook;

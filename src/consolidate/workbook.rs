@@ -158,6 +158,23 @@ impl Formats {
     }
 }
 
+/// Writes only the task detail sheet ("Chi tiết nhiệm vụ"), as the full workbook writes it:
+/// what `tonghop bench consolidate` times against the compression floor of the same XML.
+pub fn write_detail_sheet(c: &Consolidated, layout: &Layout) -> AppResult<Vec<u8>> {
+    let values = Placeholders::new();
+    let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new().set_creation_datetime(
+            &ExcelDateTime::from_ymd(2000, 1, 1)
+                .map_err(|e| AppError::Internal(format!("ghi tệp Excel: {e}")))?,
+        ),
+    );
+    let f = Formats::new(&layout.font);
+    tasks_sheet(&mut workbook, c, &layout.sheets.tasks, &values, &f)
+        .and_then(|()| workbook.save_to_buffer())
+        .map_err(|e| AppError::Internal(format!("ghi tệp Excel: {e}")))
+}
+
 fn build(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> Result<Vec<u8>, XlsxError> {
     let data = &c.data;
     let province = province_name(&data.plan.province);
@@ -412,7 +429,9 @@ fn table_sheet<'a>(
     f: &Formats,
     rows: usize,
 ) -> Result<&'a mut Worksheet, XlsxError> {
-    let sheet = workbook.add_worksheet();
+    // Table sheets are written row by row in order, so they can stream to a temporary file
+    // instead of holding every cell: a 100k-task plan stays within a few megabytes.
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(&layout.name)?;
     page_setup(sheet);
     let last = layout.columns.len() as u16 - 1;
@@ -697,7 +716,7 @@ fn tracking_sheet(
 ) -> Result<(), XlsxError> {
     let t = &layout.sheets.tracking;
     let data = &c.data;
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(&t.name)?;
     page_setup(sheet);
     let last = c.tracking.months.len() as u16 + 1;
