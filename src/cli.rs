@@ -110,12 +110,13 @@ pub enum Command {
         #[arg(short, long)]
         output: std::path::PathBuf,
     },
-    /// Lập báo cáo tổng hợp (tệp Excel) gửi Chủ tịch UBND tỉnh cho một kỳ báo cáo.
+    /// Lập báo cáo tổng hợp (tệp Excel) gửi Chủ tịch UBND tỉnh cho một tháng, một quý hoặc
+    /// một năm.
     Consolidate {
         /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
         #[arg(long)]
         plan: String,
-        /// Kỳ báo cáo, dạng 2022-11.
+        /// Kỳ báo cáo: tháng (2022-11), quý (2022-Q4) hoặc năm (2022).
         #[arg(long)]
         period: String,
         /// Tệp Excel ghi ra.

@@ -25,7 +25,8 @@ use crate::{
 
 use super::write_output;
 
-/// Writes the consolidated workbook of `plan` for `period` ("2022-11") to `output` and
+/// Writes the consolidated workbook of `plan` for `period` (a month "2022-11", a quarter
+/// "2022-Q4" or a year "2022") to `output` and
 /// prints a short summary. `layout` overrides `report_templates/consolidated/layout.toml`.
 pub fn run(
     db: &Db,
@@ -98,7 +99,7 @@ pub fn run_with(
         "consolidate.export",
         "plan",
         Some(plan_id.to_string()),
-        Some(c.data.period.month.to_string()),
+        Some(c.data.span.to_string()),
     )?;
     println!("{}", summary(&c, output));
     Ok(())
@@ -110,7 +111,7 @@ pub fn summary(c: &Consolidated, output: &Path) -> String {
     let k = c.compliance;
     let mut out = format!(
         "Đã ghi báo cáo tổng hợp {} của Kế hoạch {} ({} {}) vào {}.\n",
-        data.period.month.label(),
+        data.span.label(),
         data.plan.number.as_deref().unwrap_or("(chưa có số)"),
         crate::consolidate::layout::province_kind(&data.plan.province),
         data.plan.province,
@@ -121,10 +122,26 @@ pub fn summary(c: &Consolidated, output: &Path) -> String {
         .deadline
         .map(local_text)
         .unwrap_or_else(|| "không quy định".into());
-    out.push_str(&format!(
-        "Gửi báo cáo (hạn {deadline}): {} đơn vị phải báo cáo, {} đúng hạn, {} trễ hạn, {} chưa báo cáo.\n",
-        k.expected, k.on_time, k.late, k.missing
-    ));
+    if data.span.is_month() {
+        out.push_str(&format!(
+            "Gửi báo cáo (hạn {deadline}): {} đơn vị phải báo cáo, {} đúng hạn, {} trễ hạn, {} chưa báo cáo.\n",
+            k.expected, k.on_time, k.late, k.missing
+        ));
+    } else {
+        out.push_str(&format!(
+            "Gửi báo cáo các tháng {}: {} lượt phải báo cáo, {} đúng hạn, {} trễ hạn, {} chưa báo cáo.\n",
+            data.year_periods
+                .iter()
+                .map(|w| format!("{:02}/{}", w.month.month, w.month.year))
+                .collect::<Vec<_>>()
+                .join(", "),
+            k.expected, k.on_time, k.late, k.missing
+        ));
+        out.push_str(&format!(
+            "Tình hình báo cáo từng đơn vị: {}.\n",
+            data.period.month.label()
+        ));
+    }
     let missing: Vec<String> = c
         .timeliness
         .iter()

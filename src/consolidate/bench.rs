@@ -276,6 +276,7 @@ fn detail_data(rows: usize) -> PeriodData {
         chrono::NaiveTime::from_hms_opt(2, 0, 0).expect("valid time"),
     );
     PeriodData {
+        span: crate::domain::span::Span::Month(month),
         plan: PlanInfo {
             id: 1,
             province: "Trà Vinh".into(),

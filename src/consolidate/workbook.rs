@@ -192,7 +192,8 @@ fn build(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> Result<Ve
                 .clone()
                 .unwrap_or_else(|| "(chưa có số)".into()),
         )
-        .with("period_label", period.label())
+        .with("period_label", data.span.label())
+        .with("month_label", period.label())
         .with("year", period.year.to_string());
 
     let mut workbook = Workbook::new();
@@ -293,7 +294,20 @@ fn summary_sheet(
             "cutoff_end",
             window.cutoff_end.format("%d/%m/%Y").to_string(),
         )
-        .fill(&values.fill(&s.deadline_note));
+        .with(
+            "months",
+            c.data
+                .year_periods
+                .iter()
+                .map(|w| format!("{:02}/{}", w.month.month, w.month.year))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+        .fill(&values.fill(if c.data.span.is_month() {
+            &s.deadline_note
+        } else {
+            &s.span_note
+        }));
     sheet.merge_range(6, 0, 6, last_col, &note, &f.italic_center)?;
 
     // I. Tasks by group and state.
@@ -346,7 +360,12 @@ fn summary_sheet(
     sheet.write_string_with_format(row, 0, values.fill(&s.compliance_title), &f.bold)?;
     row += 1;
     let compliance_header = row;
-    for (i, h) in s.compliance_headers.iter().enumerate() {
+    let headers = if c.data.span.is_month() {
+        &s.compliance_headers
+    } else {
+        &s.span_compliance_headers
+    };
+    for (i, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(row, i as u16, h, &f.header)?;
     }
     row += 1;
