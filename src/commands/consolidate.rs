@@ -280,19 +280,29 @@ pub fn calendar(db: &Db, plan: &str, year: i32) -> AppResult<()> {
     }
     let mut conn = db.get()?;
     let plan = plans::find(&mut conn, plan)?;
-    let rule: ReportRule = plan
+    let monthly: Option<ReportRule> = plan
         .report_rule
         .as_deref()
         .and_then(|r| serde_json::from_str(r).ok())
-        .filter(|r: &ReportRule| r.every == Every::Month && r.rule != RuleKind::WeekdayTime)
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "Kế hoạch {} không có quy định báo cáo hằng tháng; không lập được lịch kỳ báo cáo.",
-                plan.number.as_deref().unwrap_or(&plan.id.to_string())
-            ))
-        })?;
-    let stored = periods::list(&mut conn, plan.id)?;
+        .filter(|r: &ReportRule| r.every == Every::Month && r.rule != RuleKind::WeekdayTime);
+    let weekly: Option<ReportRule> = serde_json::from_str::<Vec<ReportRule>>(&plan.report_rules)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|r| r.rule == RuleKind::WeekdayTime && r.weekday.is_some());
     let calendar = Calendar::bundled();
+    let Some(rule) = monthly else {
+        return match weekly {
+            Some(weekly) => {
+                print_weeks(&calendar, &plan, &weekly, year);
+                Ok(())
+            }
+            None => Err(AppError::BadRequest(format!(
+                "Kế hoạch {} không có quy định báo cáo hằng tháng hay hằng tuần; không lập được lịch kỳ báo cáo.",
+                plan.number.as_deref().unwrap_or(&plan.id.to_string())
+            ))),
+        };
+    };
+    let stored = periods::list(&mut conn, plan.id)?;
     println!(
         "Lịch báo cáo năm {year} của Kế hoạch {} ({}){}:",
         plan.number.as_deref().unwrap_or("(chưa có số)"),
@@ -334,7 +344,45 @@ pub fn calendar(db: &Db, plan: &str, year: i32) -> AppResult<()> {
             println!("    dời hạn do trùng ngày nghỉ cuối tuần");
         }
     }
+    if let Some(weekly) = weekly {
+        println!();
+        print_weeks(&calendar, &plan, &weekly, year);
+    }
     Ok(())
+}
+
+/// The weekly deadlines of `year` ("trước 15h00 thứ Tư hằng tuần"), one line a week, with
+/// the holiday that moved a deadline.
+fn print_weeks(calendar: &Calendar, plan: &plans::Plan, rule: &ReportRule, year: i32) {
+    println!(
+        "Báo cáo hằng tuần năm {year} của Kế hoạch {}{}:",
+        plan.number.as_deref().unwrap_or("(chưa có số)"),
+        rule.text
+            .as_deref()
+            .map(|t| format!(" - {}", t.trim().trim_end_matches('.')))
+            .unwrap_or_default()
+    );
+    for (monday, deadline) in calendar.weekly_deadlines(rule, year) {
+        let sunday = monday + chrono::Duration::days(6);
+        let nominal = monday + chrono::Duration::days(i64::from(rule.weekday.unwrap_or(1)) - 1);
+        let moved = if deadline.date() != nominal {
+            let why = calendar
+                .holiday_name(nominal)
+                .unwrap_or("nghỉ cuối tuần")
+                .to_string();
+            format!(" (dời hạn do {why})")
+        } else {
+            String::new()
+        };
+        println!(
+            "Tuần {:02} ({}–{}): hạn gửi {} {}{moved}",
+            monday.iso_week().week(),
+            monday.format("%d/%m"),
+            sunday.format("%d/%m"),
+            day_text(deadline.date()),
+            deadline.format("%H:%M"),
+        );
+    }
 }
 
 #[cfg(test)]
