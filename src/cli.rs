@@ -110,12 +110,13 @@ pub enum Command {
         #[arg(short, long)]
         output: std::path::PathBuf,
     },
-    /// Lập báo cáo tổng hợp (tệp Excel) gửi Chủ tịch UBND tỉnh cho một kỳ báo cáo.
+    /// Lập báo cáo tổng hợp (tệp Excel) gửi Chủ tịch UBND tỉnh cho một tháng, một quý hoặc
+    /// một năm.
     Consolidate {
         /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
         #[arg(long)]
         plan: String,
-        /// Kỳ báo cáo, dạng 2022-11.
+        /// Kỳ báo cáo: tháng (2022-11), quý (2022-Q4) hoặc năm (2022).
         #[arg(long)]
         period: String,
         /// Tệp Excel ghi ra.
@@ -164,12 +165,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 150)]
         rows_per_file: usize,
     },
-    /// Tổng hợp: sinh tỉnh thử trong CSDL SQLite tạm, đo thời gian đọc dữ liệu và ghi tệp tổng hợp.
+    /// Tổng hợp: sinh tỉnh thử trong CSDL SQLite tạm, đo thời gian và bộ nhớ khi đọc dữ liệu,
+    /// tổng hợp và ghi tệp; trạng thái kỳ báo cáo cho trang theo dõi; một bảng chi tiết lớn so
+    /// với mức sàn nén.
     Consolidate {
+        /// Số cơ quan của tỉnh thử.
         #[arg(long, default_value_t = 300)]
         agencies: usize,
+        /// Số dòng mỗi báo cáo.
         #[arg(long, default_value_t = 150)]
         rows: usize,
+        /// Số dòng của bảng chi tiết nhiệm vụ lớn.
+        #[arg(long, default_value_t = 100_000)]
+        detail_rows: usize,
     },
 }
 
@@ -338,9 +346,15 @@ pub fn run(cli: Cli) -> AppResult<()> {
             let db = open_database(&config)?;
             commands::consolidate::calendar(&db, &plan, year)
         }
-        Command::Bench(BenchCommand::Consolidate { agencies, rows }) => {
-            commands::consolidate::bench(agencies, rows)
-        }
+        Command::Bench(BenchCommand::Consolidate {
+            agencies,
+            rows,
+            detail_rows,
+        }) => crate::consolidate::bench::run(&crate::consolidate::bench::BenchOptions {
+            agencies,
+            rows,
+            detail_rows,
+        }),
         Command::Plan(command) => {
             let db = open_database(&config)?;
             match command {

@@ -482,11 +482,171 @@ fn the_commands_write_and_print(db: TestDb) {
 /// themselves come from `tonghop bench consolidate`, never from a timed test).
 #[test]
 fn benchmark_generator_runs() {
-    let figures = tonghop::commands::consolidate::measure(12, 10).unwrap();
+    let figures = tonghop::consolidate::bench::measure(12, 10).unwrap();
     assert_eq!(figures.agencies * figures.rows, 120);
+    assert_eq!(figures.status_agencies, 12);
+    let detail = tonghop::consolidate::bench::measure_detail(500).unwrap();
+    assert_eq!(detail.rows, 500);
+    assert!(detail.bytes > 0 && detail.floor > std::time::Duration::ZERO);
+}
+
+/// A quarter and a year: read as of their last month, each agency with its latest report
+/// within the span, compliance summed over the span's months, the tracking matrix limited
+/// to them.
+fn quarters_and_years_sum_their_months(db: TestDb) {
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    let (plan_id, _, _) = prepare(&mut conn);
+    // One agency that reported in October sends nothing in November.
+    let october_only: i64 = submissions::table
+        .filter(submissions::plan_id.eq(plan_id))
+        .filter(submissions::period.eq("2022-10"))
+        .filter(submissions::outcome.eq("processed"))
+        .order(submissions::id)
+        .select(submissions::agency_id)
+        .first(&mut conn)
+        .unwrap();
+    diesel::delete(
+        report_rows::table.filter(
+            report_rows::submission_id.eq_any(
+                submissions::table
+                    .filter(submissions::agency_id.eq(october_only))
+                    .filter(submissions::period.eq(PERIOD))
+                    .select(submissions::id),
+            ),
+        ),
+    )
+    .execute(&mut conn)
+    .unwrap();
+    diesel::delete(
+        submissions::table
+            .filter(submissions::agency_id.eq(october_only))
+            .filter(submissions::period.eq(PERIOD)),
+    )
+    .execute(&mut conn)
+    .unwrap();
+
+    let monthly = |conn: &mut DbConnection, period: &str| {
+        Consolidated::build(
+            data::load(conn, plan_id, Month::parse(period).unwrap()).unwrap(),
+            Options::default(),
+        )
+    };
+    let october = monthly(&mut conn, "2022-10");
+    let november = monthly(&mut conn, PERIOD);
+    let quarter = Consolidated::build(
+        data::load_by_keys(&mut conn, &plan_id.to_string(), "2022-Q4").unwrap(),
+        Options::default(),
+    );
+    assert_eq!(quarter.data.period.month, Month::parse(PERIOD).unwrap());
+    assert_eq!(
+        quarter
+            .data
+            .year_periods
+            .iter()
+            .map(|w| w.month.to_string())
+            .collect::<Vec<_>>(),
+        ["2022-10", "2022-11"],
+        "the quarter's months that have reporting periods"
+    );
+    let sum = |a: usize, b: usize| a + b;
+    assert_eq!(
+        quarter.compliance.expected,
+        sum(october.compliance.expected, november.compliance.expected)
+    );
+    assert_eq!(
+        quarter.compliance.on_time,
+        sum(october.compliance.on_time, november.compliance.on_time)
+    );
+    assert_eq!(
+        quarter.compliance.missing,
+        sum(october.compliance.missing, november.compliance.missing)
+    );
+    assert!(november
+        .timeliness
+        .iter()
+        .any(|a| a.agency_id == october_only && a.submission_id.is_none()));
+    // The agency silent in November still counts with its October rows in the quarter.
+    let october_rows = october
+        .data
+        .rows
+        .iter()
+        .filter(|r| {
+            october
+                .data
+                .submissions
+                .iter()
+                .any(|s| s.id == r.submission_id && s.agency_id == october_only)
+        })
+        .count();
+    assert!(october_rows > 0);
+    let quarter_rows_of = |c: &Consolidated| {
+        c.data
+            .rows
+            .iter()
+            .filter(|r| {
+                c.data
+                    .submissions
+                    .iter()
+                    .any(|s| s.id == r.submission_id && s.agency_id == october_only)
+            })
+            .count()
+    };
+    assert_eq!(quarter_rows_of(&quarter), october_rows);
+    assert_eq!(quarter_rows_of(&november), 0);
+    // In all: November's rows, plus October's of every agency silent in November.
+    let reported_in_november: BTreeSet<i64> = november
+        .timeliness
+        .iter()
+        .filter(|a| a.submission_id.is_some())
+        .map(|a| a.agency_id)
+        .collect();
+    let carried = october
+        .timeliness
+        .iter()
+        .filter(|a| !reported_in_november.contains(&a.agency_id))
+        .filter_map(|a| a.submission_id)
+        .map(|id| {
+            october
+                .data
+                .rows
+                .iter()
+                .filter(|r| r.submission_id == id)
+                .count()
+        })
+        .sum::<usize>();
+    assert_eq!(quarter.data.rows.len(), november.data.rows.len() + carried);
+
+    let bytes = workbook::write(&quarter, &Layout::bundled(), &options()).unwrap();
+    let mut book = open(&bytes);
+    let summary = book.worksheet_range("Tổng hợp").unwrap();
+    assert!(
+        text(&summary, 5, 0).ends_with("QUÝ IV/2022"),
+        "{}",
+        text(&summary, 5, 0)
+    );
+    assert!(text(&summary, 6, 0).contains("10/2022, 11/2022"));
+    let reports = book.worksheet_range("Tình hình báo cáo").unwrap();
+    assert!(text(&reports, 0, 0).ends_with("tháng 11/2022"));
+    let tracking = book.worksheet_range("Theo dõi các kỳ").unwrap();
+    assert_eq!(tracking.get_size().1, 4, "STT, agency and two months");
+
+    let year = data::load_by_keys(&mut conn, &plan_id.to_string(), "2022").unwrap();
+    assert_eq!(year.year_periods.len(), 3, "September to November");
+    let year = Consolidated::build(year, Options::default());
+    let september = monthly(&mut conn, "2022-09");
+    assert_eq!(
+        year.compliance.expected,
+        quarter.compliance.expected + september.compliance.expected
+    );
+    let err = data::load_by_keys(&mut conn, &plan_id.to_string(), "2022-Q5")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("2022-Q4"), "{err}");
 }
 
 on_both_backends! {
+    quarters_and_years_on => quarters_and_years_sum_their_months;
     figures_match_the_submissions_on => figures_match_the_submissions;
     a_layout_override_on => a_layout_override_renames_and_reorders;
     the_commands_on => the_commands_write_and_print;

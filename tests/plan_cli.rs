@@ -87,6 +87,32 @@ fn bac_giang_seed_imports_24_tasks_with_rules(db: TestDb) {
     let id = result["plan"]["id"].as_i64().unwrap().to_string();
     assert_eq!(tonghop(&db, &["plan", "activate", &id]).code, 0);
     assert!(tonghop(&db, &["plan", "list"]).stdout.contains("áp dụng"));
+    // Its calendar lists the months, then the weeks ("trước 15h00 thứ Tư hằng tuần"): the
+    // Wednesday of Tết 2024 moves to the end of Thursday.
+    let calendar = tonghop(&db, &["calendar", "--plan", &id, "--year", "2024"]);
+    assert_eq!(calendar.code, 0, "{}", calendar.stderr);
+    assert!(
+        calendar.stdout.contains(
+            "tháng 02/2024: số liệu từ 15/01/2024 đến 14/02/2024; hạn gửi Thứ Năm, 15/02/2024"
+        ),
+        "{}",
+        calendar.stdout
+    );
+    assert!(
+        calendar
+            .stdout
+            .contains("Tuần 03 (15/01–21/01): hạn gửi Thứ Tư, 17/01/2024 15:00"),
+        "{}",
+        calendar.stdout
+    );
+    assert!(
+        calendar.stdout.contains(
+            "Tuần 07 (12/02–18/02): hạn gửi Thứ Năm, 15/02/2024 23:59 (dời hạn do Tết Nguyên đán"
+        ),
+        "{}",
+        calendar.stdout
+    );
+    assert_eq!(calendar.stdout.matches("Tuần ").count(), 52);
 }
 
 fn review_round_trip_updates_by_code_and_keeps_reports(db: TestDb) {

@@ -1,11 +1,9 @@
 //! `tonghop consolidate` (the consolidated workbook for the Chairman), `tonghop calendar`
-//! (a plan's reporting periods of a year) and `tonghop consolidate-bench` (timing on a
-//! generated province).
+//! (a plan's reporting periods of a year).
 
-use std::{path::Path, time::Instant};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Utc, Weekday};
-use diesel::prelude::*;
 
 use crate::{
     consolidate::{
@@ -16,10 +14,10 @@ use crate::{
         workbook::{self, local_text, WriteOptions},
         Consolidated, Options,
     },
-    db::{audit, migrations, periods, plans, submissions, Db},
+    db::{audit, periods, plans, Db},
     domain::{
         calendar::Calendar,
-        period::{to_local, to_utc, Month},
+        period::{to_local, Month},
         report_rule::{Every, ReportRule, RuleKind},
     },
     error::{AppError, AppResult},
@@ -27,7 +25,8 @@ use crate::{
 
 use super::write_output;
 
-/// Writes the consolidated workbook of `plan` for `period` ("2022-11") to `output` and
+/// Writes the consolidated workbook of `plan` for `period` (a month "2022-11", a quarter
+/// "2022-Q4" or a year "2022") to `output` and
 /// prints a short summary. `layout` overrides `report_templates/consolidated/layout.toml`.
 pub fn run(
     db: &Db,
@@ -100,7 +99,7 @@ pub fn run_with(
         "consolidate.export",
         "plan",
         Some(plan_id.to_string()),
-        Some(c.data.period.month.to_string()),
+        Some(c.data.span.to_string()),
     )?;
     println!("{}", summary(&c, output));
     Ok(())
@@ -112,7 +111,7 @@ pub fn summary(c: &Consolidated, output: &Path) -> String {
     let k = c.compliance;
     let mut out = format!(
         "Đã ghi báo cáo tổng hợp {} của Kế hoạch {} ({} {}) vào {}.\n",
-        data.period.month.label(),
+        data.span.label(),
         data.plan.number.as_deref().unwrap_or("(chưa có số)"),
         crate::consolidate::layout::province_kind(&data.plan.province),
         data.plan.province,
@@ -123,10 +122,26 @@ pub fn summary(c: &Consolidated, output: &Path) -> String {
         .deadline
         .map(local_text)
         .unwrap_or_else(|| "không quy định".into());
-    out.push_str(&format!(
-        "Gửi báo cáo (hạn {deadline}): {} đơn vị phải báo cáo, {} đúng hạn, {} trễ hạn, {} chưa báo cáo.\n",
-        k.expected, k.on_time, k.late, k.missing
-    ));
+    if data.span.is_month() {
+        out.push_str(&format!(
+            "Gửi báo cáo (hạn {deadline}): {} đơn vị phải báo cáo, {} đúng hạn, {} trễ hạn, {} chưa báo cáo.\n",
+            k.expected, k.on_time, k.late, k.missing
+        ));
+    } else {
+        out.push_str(&format!(
+            "Gửi báo cáo các tháng {}: {} lượt phải báo cáo, {} đúng hạn, {} trễ hạn, {} chưa báo cáo.\n",
+            data.year_periods
+                .iter()
+                .map(|w| format!("{:02}/{}", w.month.month, w.month.year))
+                .collect::<Vec<_>>()
+                .join(", "),
+            k.expected, k.on_time, k.late, k.missing
+        ));
+        out.push_str(&format!(
+            "Tình hình báo cáo từng đơn vị: {}.\n",
+            data.period.month.label()
+        ));
+    }
     let missing: Vec<String> = c
         .timeliness
         .iter()
@@ -265,19 +280,29 @@ pub fn calendar(db: &Db, plan: &str, year: i32) -> AppResult<()> {
     }
     let mut conn = db.get()?;
     let plan = plans::find(&mut conn, plan)?;
-    let rule: ReportRule = plan
+    let monthly: Option<ReportRule> = plan
         .report_rule
         .as_deref()
         .and_then(|r| serde_json::from_str(r).ok())
-        .filter(|r: &ReportRule| r.every == Every::Month && r.rule != RuleKind::WeekdayTime)
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "Kế hoạch {} không có quy định báo cáo hằng tháng; không lập được lịch kỳ báo cáo.",
-                plan.number.as_deref().unwrap_or(&plan.id.to_string())
-            ))
-        })?;
-    let stored = periods::list(&mut conn, plan.id)?;
+        .filter(|r: &ReportRule| r.every == Every::Month && r.rule != RuleKind::WeekdayTime);
+    let weekly: Option<ReportRule> = serde_json::from_str::<Vec<ReportRule>>(&plan.report_rules)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|r| r.rule == RuleKind::WeekdayTime && r.weekday.is_some());
     let calendar = Calendar::bundled();
+    let Some(rule) = monthly else {
+        return match weekly {
+            Some(weekly) => {
+                print_weeks(&calendar, &plan, &weekly, year);
+                Ok(())
+            }
+            None => Err(AppError::BadRequest(format!(
+                "Kế hoạch {} không có quy định báo cáo hằng tháng hay hằng tuần; không lập được lịch kỳ báo cáo.",
+                plan.number.as_deref().unwrap_or(&plan.id.to_string())
+            ))),
+        };
+    };
+    let stored = periods::list(&mut conn, plan.id)?;
     println!(
         "Lịch báo cáo năm {year} của Kế hoạch {} ({}){}:",
         plan.number.as_deref().unwrap_or("(chưa có số)"),
@@ -319,245 +344,45 @@ pub fn calendar(db: &Db, plan: &str, year: i32) -> AppResult<()> {
             println!("    dời hạn do trùng ngày nghỉ cuối tuần");
         }
     }
-    Ok(())
-}
-
-/// Figures of one benchmark run.
-#[derive(Debug, Clone, Copy)]
-pub struct BenchFigures {
-    pub agencies: usize,
-    pub rows: usize,
-    pub generate: std::time::Duration,
-    pub load: std::time::Duration,
-    pub build: std::time::Duration,
-    pub write: std::time::Duration,
-    pub bytes: usize,
-}
-
-/// Generates a province with `agencies` agencies each reporting `rows` rows (each agency
-/// leads one task and coordinates another) in a temporary SQLite database, then times
-/// loading, consolidating and writing the workbook, and prints the figures.
-pub fn bench(agencies: usize, rows: usize) -> AppResult<()> {
-    let figures = measure(agencies, rows)?;
-    println!(
-        "Thử tải: {} cơ quan × {} dòng ({} dòng báo cáo).",
-        figures.agencies,
-        figures.rows,
-        figures.agencies * figures.rows
-    );
-    println!("Tạo dữ liệu: {:.2} giây", figures.generate.as_secs_f64());
-    println!("Đọc dữ liệu (load): {:.3} giây", figures.load.as_secs_f64());
-    println!("Tổng hợp: {:.3} giây", figures.build.as_secs_f64());
-    println!(
-        "Ghi tệp Excel: {:.3} giây ({} KB)",
-        figures.write.as_secs_f64(),
-        figures.bytes / 1024
-    );
-    println!(
-        "Tổng (đọc + tổng hợp + ghi): {:.3} giây",
-        (figures.load + figures.build + figures.write).as_secs_f64()
-    );
-    Ok(())
-}
-
-/// What [`bench`] prints, for callers that want the figures.
-pub fn measure(agencies: usize, rows: usize) -> AppResult<BenchFigures> {
-    if agencies == 0 || rows == 0 {
-        return Err(AppError::BadRequest(
-            "Số cơ quan và số dòng phải lớn hơn 0.".into(),
-        ));
+    if let Some(weekly) = weekly {
+        println!();
+        print_weeks(&calendar, &plan, &weekly, year);
     }
-    let dir = std::env::temp_dir().join(format!(
-        "tonghop-bench-{}-{}",
-        std::process::id(),
-        Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    let result = bench_in(&dir, agencies, rows);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    Ok(())
 }
 
-fn bench_in(dir: &Path, agency_count: usize, row_count: usize) -> AppResult<BenchFigures> {
-    use crate::{
-        db::{
-            agencies::{self, NewAgency},
-            schema::{task_assignments, tasks},
-            submissions::{NewReportRow, NewSubmission},
-        },
-        domain::{
-            due::Due,
-            plan::{PlanDraft, PlanHeader, TaskDraft},
-        },
-    };
-    let url = format!("sqlite://{}", dir.join("bench.db").display());
-    let db = Db::connect(&url, 2)?;
-    let mut pooled = db.get()?;
-    let conn: &mut crate::db::DbConnection = &mut pooled;
-    migrations::run_pending(conn)?;
-    let started = Instant::now();
-    let province = "Tỉnh Thử";
-    let month = Month {
-        year: 2023,
-        month: 11,
-    };
-    let task_count = row_count.max(1);
-    let agency_ids: Vec<i64> = conn.transaction(|conn| {
-        (0..agency_count)
-            .map(|i| {
-                agencies::insert(
-                    conn,
-                    &NewAgency {
-                        province: province.into(),
-                        name: format!("Cơ quan thử {i:03}"),
-                        kind: "department".into(),
-                        confirmed: true,
-                        ..NewAgency::default()
-                    },
-                )
-            })
-            .collect::<AppResult<Vec<i64>>>()
-    })?;
-    // A plan whose tasks are assigned after storing (storing resolves names one by one).
-    let draft = PlanDraft {
-        plan: PlanHeader {
-            province: Some(province.into()),
-            number: Some("01/KH-UBND".into()),
-            report_due: Some(ReportRule::monthly_before_day(18)),
-            title: "Kế hoạch thử tải".into(),
-            ..PlanHeader::default()
-        },
-        tasks: (0..task_count)
-            .map(|i| TaskDraft {
-                code: format!("{}.{}", i / 10 + 1, i % 10 + 1),
-                title: format!("Nhiệm vụ thử số {i}"),
-                group: format!("Nhóm {}", i / 10 + 1),
-                lead: Vec::new(),
-                coordinating: Vec::new(),
-                due: Due::parse(if i % 3 == 0 {
-                    "Thường xuyên"
-                } else {
-                    "Quý IV/2023"
-                }),
-                kpi: Vec::new(),
-            })
-            .collect(),
-        findings: Vec::new(),
-    };
-    let plan_id = plans::store_draft(conn, &draft, None, true)?.plan_id;
-    let task_ids: Vec<i64> = tasks::table
-        .filter(tasks::plan_id.eq(plan_id))
-        .order(tasks::position)
-        .select(tasks::id)
-        .load(conn)?;
-    let calendar = Calendar::bundled();
-    let deadline = calendar
-        .monthly_deadline(&ReportRule::monthly_before_day(18), month)
-        .expect("monthly rule");
-    periods::upsert(
-        conn,
-        plan_id,
-        &month.to_string(),
-        month.cutoff_window(),
-        to_utc(deadline),
-    )?;
-    conn.transaction(|conn| -> AppResult<()> {
-        let assignments: Vec<_> = agency_ids
-            .iter()
-            .enumerate()
-            .flat_map(|(a, agency)| {
-                let lead_task = task_ids[a % task_ids.len()];
-                let coordinating = task_ids[(a + 1) % task_ids.len()];
-                [
-                    (lead_task, *agency, "lead"),
-                    (coordinating, *agency, "coordinating"),
-                ]
-            })
-            .collect();
-        for chunk in assignments.chunks(300) {
-            let values: Vec<_> = chunk
-                .iter()
-                .map(|(t, a, r)| {
-                    (
-                        task_assignments::task_id.eq(*t),
-                        task_assignments::agency_id.eq(*a),
-                        task_assignments::role.eq(*r),
-                    )
-                })
-                .collect();
-            crate::with_backend!(&mut *conn, |c| {
-                diesel::insert_into(task_assignments::table)
-                    .values(&values)
-                    .execute(c)?
-            });
-        }
-        for (a, agency) in agency_ids.iter().enumerate() {
-            let bytes = format!("bench {a}").into_bytes();
-            let stored = submissions::store_original(
-                conn,
-                &NewSubmission {
-                    plan_id,
-                    agency_id: *agency,
-                    period: &month.to_string(),
-                    uploaded_by: None,
-                    file_name: "bench.xlsx",
-                    content_type: "application/octet-stream",
-                    bytes: &bytes,
-                },
-            )?;
-            let rows: Vec<NewReportRow> = (0..row_count)
-                .map(|r| NewReportRow {
-                    submission_id: stored.id,
-                    task_id: Some(task_ids[r % task_ids.len()]),
-                    sheet: "Báo cáo".into(),
-                    source_row: 6 + r as i32,
-                    status: Some(if r % 5 == 0 { "done" } else { "in_progress" }.into()),
-                    progress_percent: Some((r % 101) as i32),
-                    result: format!("Kết quả thực hiện dòng {r} của cơ quan {a}"),
-                    difficulties: if r % 7 == 0 {
-                        "Thiếu kinh phí".into()
-                    } else {
-                        String::new()
-                    },
-                    proposals: String::new(),
-                    match_method: Some("code".into()),
-                    match_score: Some(1000),
-                })
-                .collect();
-            submissions::insert_rows(conn, &rows)?;
-            submissions::set_outcome(conn, stored.id, "processed", None, "[]")?;
-        }
-        Ok(())
-    })?;
-    let generate = started.elapsed();
-
-    let t = Instant::now();
-    let data = data::load(conn, plan_id, month)?;
-    let load = t.elapsed();
-    let t = Instant::now();
-    let c = Consolidated::build(data, Options::default());
-    let build = t.elapsed();
-    let t = Instant::now();
-    let bytes = workbook::write(
-        &c,
-        &Layout::bundled(),
-        &WriteOptions {
-            report_date: NaiveDate::from_ymd_opt(2023, 11, 20).expect("valid date"),
-            number: None,
-        },
-    )?;
-    let write = t.elapsed();
-    drop(pooled);
-    drop(db);
-    Ok(BenchFigures {
-        agencies: agency_count,
-        rows: row_count,
-        generate,
-        load,
-        build,
-        write,
-        bytes: bytes.len(),
-    })
+/// The weekly deadlines of `year` ("trước 15h00 thứ Tư hằng tuần"), one line a week, with
+/// the holiday that moved a deadline.
+fn print_weeks(calendar: &Calendar, plan: &plans::Plan, rule: &ReportRule, year: i32) {
+    println!(
+        "Báo cáo hằng tuần năm {year} của Kế hoạch {}{}:",
+        plan.number.as_deref().unwrap_or("(chưa có số)"),
+        rule.text
+            .as_deref()
+            .map(|t| format!(" - {}", t.trim().trim_end_matches('.')))
+            .unwrap_or_default()
+    );
+    for (monday, deadline) in calendar.weekly_deadlines(rule, year) {
+        let sunday = monday + chrono::Duration::days(6);
+        let nominal = monday + chrono::Duration::days(i64::from(rule.weekday.unwrap_or(1)) - 1);
+        let moved = if deadline.date() != nominal {
+            let why = calendar
+                .holiday_name(nominal)
+                .unwrap_or("nghỉ cuối tuần")
+                .to_string();
+            format!(" (dời hạn do {why})")
+        } else {
+            String::new()
+        };
+        println!(
+            "Tuần {:02} ({}–{}): hạn gửi {} {}{moved}",
+            monday.iso_week().week(),
+            monday.format("%d/%m"),
+            sunday.format("%d/%m"),
+            day_text(deadline.date()),
+            deadline.format("%H:%M"),
+        );
+    }
 }
 
 #[cfg(test)]

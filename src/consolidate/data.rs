@@ -25,6 +25,7 @@ use crate::{
         period::{to_utc, Month},
         plan::Kpi,
         report_rule::ReportRule,
+        span::Span,
     },
     error::{AppError, AppResult},
 };
@@ -120,6 +121,8 @@ pub struct PeriodWindow {
 /// Everything one consolidated report needs.
 #[derive(Debug, Clone)]
 pub struct PeriodData {
+    /// What the report covers; `period` is its last month.
+    pub span: Span,
     pub plan: PlanInfo,
     pub period: PeriodWindow,
     /// Agencies of the plan's province (and any other agency an assignment names), by id.
@@ -168,26 +171,38 @@ type RowTuple = (
 
 /// Loads the plan's data for a monthly period.
 pub fn load(conn: &mut DbConnection, plan_id: i64, period: Month) -> AppResult<PeriodData> {
-    load_with(conn, plan_id, period, true)
+    load_with(conn, plan_id, period, Rows::Load)
 }
 
-/// Loads what decides who reported and when (agencies, tasks, versions, reminders) without
-/// the report rows: `rows` and `earlier_done` are empty. For pages that show standing only
-/// (the secretariat's dashboard), where the rows of 300 agencies would be most of the cost.
-pub fn load_standing(
+/// Whether [`load_with`] reads the report rows: the period's status (who reported, when)
+/// needs only the submissions, and skipping the rows keeps the dashboard fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    Load,
+    Skip,
+}
+
+/// [`load`], with or without the report rows (`rows` and `earlier_done` stay empty).
+pub fn load_with(
     conn: &mut DbConnection,
     plan_id: i64,
     period: Month,
+    load_rows: Rows,
 ) -> AppResult<PeriodData> {
-    load_with(conn, plan_id, period, false)
+    load_span(conn, plan_id, Span::Month(period), load_rows)
 }
 
-fn load_with(
+/// Loads the plan's data for a month, a quarter or a year. A quarter or year is read as
+/// of its last month: each agency's rows are those of its latest processed version within
+/// the span (an agency that reported in October but not in December still counts with its
+/// October report), and the tracking months are the span's.
+pub fn load_span(
     conn: &mut DbConnection,
     plan_id: i64,
-    period: Month,
-    with_rows: bool,
+    span: Span,
+    load_rows: Rows,
 ) -> AppResult<PeriodData> {
+    let limit = span.last();
     let plan = plans::get(conn, plan_id)?;
     let plan = plan_info(plan);
     let calendar = Calendar::bundled();
@@ -355,11 +370,11 @@ fn load_with(
     }
 
     // 6. Every version of the periods up to this one (no bytes).
-    let period_text = period.to_string();
+    let limit_text = limit.to_string();
     let submission_rows: Vec<(i64, i64, String, i32, NaiveDateTime, String, String)> =
         submissions::table
             .filter(submissions::plan_id.eq(plan_id))
-            .filter(submissions::period.le(&period_text))
+            .filter(submissions::period.le(&limit_text))
             .order((
                 submissions::period,
                 submissions::agency_id,
@@ -392,19 +407,44 @@ fn load_with(
         )
         .collect();
 
+    // A quarter or year still under way is read as of its latest month that has a
+    // reporting period or a report, not as of a month nobody could report for yet.
+    let period = if span.is_month() {
+        limit
+    } else {
+        stored
+            .keys()
+            .copied()
+            .chain(submissions.iter().map(|s| s.period))
+            .filter(|m| span.contains(*m))
+            .max()
+            .unwrap_or(limit)
+    };
+    let period_text = period.to_string();
+
     // 7. Rows of this period's latest processed versions; 8. "done" rows of earlier ones.
     let latest = latest_processed(&submissions);
     let (current_ids, earlier_ids): (Vec<i64>, Vec<i64>) = {
-        let mut current = Vec::new();
-        let mut earlier = Vec::new();
-        for ((month, _), s) in latest.iter().filter(|_| with_rows) {
-            if *month == period {
-                current.push(s.id);
-            } else {
-                earlier.push(s.id);
+        // Each agency's latest month within the span (the map is ordered by month).
+        let mut current: HashMap<i64, i64> = HashMap::new();
+        for ((month, agency), s) in &latest {
+            if span.contains(*month) {
+                current.insert(*agency, s.id);
             }
         }
+        let current: std::collections::HashSet<i64> = current.into_values().collect();
+        let earlier = latest
+            .values()
+            .map(|s| s.id)
+            .filter(|id| !current.contains(id))
+            .collect();
+        let mut current: Vec<i64> = current.into_iter().collect();
+        current.sort_unstable();
         (current, earlier)
+    };
+    let (current_ids, earlier_ids) = match load_rows {
+        Rows::Load => (current_ids, earlier_ids),
+        Rows::Skip => (Vec::new(), Vec::new()),
     };
     let mut rows = Vec::new();
     for chunk in current_ids.chunks(900) {
@@ -463,7 +503,13 @@ fn load_with(
         .keys()
         .copied()
         .chain(submissions.iter().map(|s| s.period))
-        .filter(|m| m.year == period.year && *m <= period)
+        .filter(|m| {
+            if span.is_month() {
+                m.year == period.year && *m <= period
+            } else {
+                span.contains(*m)
+            }
+        })
         .chain(std::iter::once(period))
         .collect();
     months.sort_unstable();
@@ -471,6 +517,7 @@ fn load_with(
     let year_periods = months.into_iter().map(window).collect();
 
     Ok(PeriodData {
+        span,
         period: window(period),
         plan,
         agencies,
@@ -485,11 +532,20 @@ fn load_with(
     })
 }
 
-/// Finds a plan by id or number and loads a period given as text ("2022-11").
+/// Finds a plan by id or number and loads a period given as text: a month ("2022-11"), a
+/// quarter ("2022-Q4") or a year ("2022").
 pub fn load_by_keys(conn: &mut DbConnection, plan: &str, period: &str) -> AppResult<PeriodData> {
-    let month = parse_period(period)?;
+    let span = parse_span(period)?;
     let plan = plans::find(conn, plan)?;
-    load(conn, plan.id, month)
+    load_span(conn, plan.id, span, Rows::Load)
+}
+
+pub fn parse_span(text: &str) -> AppResult<Span> {
+    Span::parse(text).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "Kỳ báo cáo \"{text}\" không hợp lệ; dùng dạng năm-tháng (2022-11), quý (2022-Q4) hoặc năm (2022)."
+        ))
+    })
 }
 
 pub fn parse_period(text: &str) -> AppResult<Month> {

@@ -57,7 +57,11 @@ pub struct SummarySheet {
     pub total_row: String,
     pub compliance_title: String,
     pub compliance_headers: [String; 4],
+    /// The same headers for a quarter or a year, where each month's report counts once.
+    pub span_compliance_headers: [String; 4],
     pub deadline_note: String,
+    /// The note under the title of a quarter's or a year's report.
+    pub span_note: String,
     pub tasks_chart_title: String,
     pub compliance_chart_title: String,
     pub first_column_width: f64,

@@ -7,11 +7,14 @@
 //! - [`task_state`] decides each task's state from the lead's report and the due;
 //! - [`Consolidated::build`] gathers both with the difficulties, KPI figures and the
 //!   year's tracking matrix;
+//! - [`status::period_status`] is the timeliness part alone, for the dashboard;
 //! - [`workbook::write`] lays it out as an .xlsx following [`layout::Layout`]
 //!   (`report_templates/consolidated/layout.toml`).
 
+pub mod bench;
 pub mod data;
 pub mod layout;
+pub mod status;
 pub mod task_state;
 pub mod timeliness;
 pub mod workbook;
@@ -92,7 +95,11 @@ impl Default for Options {
 impl Consolidated {
     pub fn build(data: PeriodData, options: Options) -> Consolidated {
         let timeliness = timeliness::for_period(&data);
-        let compliance = timeliness::compliance(&timeliness);
+        let compliance = if data.span.is_month() {
+            timeliness::compliance(&timeliness)
+        } else {
+            compliance_over_span(&data)
+        };
         let tasks = task_state::for_period(&data, options.horizon_days);
         let difficulties = difficulties(&data);
         let kpis = kpis(&data, &tasks);
@@ -147,7 +154,7 @@ fn difficulties(data: &PeriodData) -> Vec<Difficulty> {
     let latest = latest_processed(&data.submissions);
     let agency_of: HashMap<i64, i64> = latest
         .iter()
-        .filter(|((month, _), _)| *month == data.period.month)
+        .filter(|((month, _), _)| data.span.contains(*month))
         .map(|((_, agency), s)| {
             (
                 s.id,
@@ -178,6 +185,28 @@ fn difficulties(data: &PeriodData) -> Vec<Difficulty> {
         )
     });
     out
+}
+
+/// A quarter's or a year's compliance: every expected report of every month counted once
+/// ("lượt báo cáo").
+fn compliance_over_span(data: &PeriodData) -> Compliance {
+    let assigned = timeliness::assigned(data);
+    data.year_periods
+        .iter()
+        .map(|window| {
+            timeliness::compliance(&timeliness::for_window(
+                &data.agencies,
+                &assigned,
+                &data.submissions,
+                window,
+            ))
+        })
+        .fold(Compliance::default(), |sum, c| Compliance {
+            expected: sum.expected + c.expected,
+            on_time: sum.on_time + c.on_time,
+            late: sum.late + c.late,
+            missing: sum.missing + c.missing,
+        })
 }
 
 fn kpis(data: &PeriodData, tasks: &[TaskReport]) -> Vec<KpiLine> {

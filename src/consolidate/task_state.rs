@@ -524,6 +524,7 @@ mod tests {
             proposals: String::new(),
         };
         PeriodData {
+            span: crate::domain::span::Span::Month(window.month),
             plan: PlanInfo {
                 id: 1,
                 province: "Trà Vinh".into(),

@@ -81,12 +81,15 @@ struct Formats {
     title: Format,
     header: Format,
     cell: Format,
-    cell_center: Format,
     number: Format,
     datetime: Format,
     date: Format,
     bold_italic: Format,
     total: Format,
+    /// One coloured format per task state and per timeliness, built once: a table of 100k
+    /// rows must not build a format per cell.
+    states: Vec<Format>,
+    timeliness: [Format; 4],
 }
 
 impl Formats {
@@ -97,6 +100,7 @@ impl Formats {
             .set_text_wrap()
             .set_align(FormatAlign::Top)
             .set_border(FormatBorder::Thin);
+        let cell_center = cell.clone().set_align(FormatAlign::Center);
         Formats {
             plain: base.clone(),
             bold: base.clone().set_bold(),
@@ -117,7 +121,6 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter)
                 .set_border(FormatBorder::Thin)
                 .set_background_color("#DDEBF7"),
-            cell_center: cell.clone().set_align(FormatAlign::Center),
             number: cell.clone().set_align(FormatAlign::Center),
             datetime: cell
                 .clone()
@@ -128,13 +131,47 @@ impl Formats {
                 .set_align(FormatAlign::Center)
                 .set_num_format("dd/mm/yyyy"),
             total: cell.clone().set_bold().set_align(FormatAlign::Center),
+            states: TaskState::ALL
+                .iter()
+                .map(|s| cell_center.clone().set_background_color(state_color(*s)))
+                .collect(),
+            timeliness: [
+                Some(Timeliness::OnTime),
+                Some(Timeliness::Late { days: 0, hours: 1 }),
+                Some(Timeliness::Missing),
+                None,
+            ]
+            .map(|t| {
+                cell_center
+                    .clone()
+                    .set_background_color(timeliness_color(t))
+            }),
             cell,
             bold_italic: base.clone().set_bold().set_italic(),
         }
     }
 
-    fn state(&self, state: TaskState) -> Format {
-        let color = match state {
+    fn state(&self, state: TaskState) -> &Format {
+        let index = TaskState::ALL
+            .iter()
+            .position(|s| *s == state)
+            .expect("every state is listed");
+        &self.states[index]
+    }
+
+    fn timeliness(&self, t: Option<Timeliness>) -> &Format {
+        &self.timeliness[match t {
+            Some(Timeliness::OnTime) => 0,
+            Some(Timeliness::Late { .. }) => 1,
+            Some(Timeliness::Missing) => 2,
+            None => 3,
+        }]
+    }
+}
+
+fn state_color(state: TaskState) -> &'static str {
+    {
+        match state {
             TaskState::DoneOnTime => "#C6EFCE",
             TaskState::DoneLate => "#E2EFDA",
             TaskState::InProgressOnTime => "#DDEBF7",
@@ -143,19 +180,34 @@ impl Formats {
             TaskState::Recurring => "#EDEDED",
             TaskState::NotStarted => "#FCE4D6",
             TaskState::NoReport => "#F8CBAD",
-        };
-        self.cell_center.clone().set_background_color(color)
+        }
     }
+}
 
-    fn timeliness(&self, t: Option<Timeliness>) -> Format {
-        let color = match t {
-            Some(Timeliness::OnTime) => "#C6EFCE",
-            Some(Timeliness::Late { .. }) => "#FFEB9C",
-            Some(Timeliness::Missing) => "#FFC7CE",
-            None => "#EDEDED",
-        };
-        self.cell_center.clone().set_background_color(color)
+fn timeliness_color(t: Option<Timeliness>) -> &'static str {
+    match t {
+        Some(Timeliness::OnTime) => "#C6EFCE",
+        Some(Timeliness::Late { .. }) => "#FFEB9C",
+        Some(Timeliness::Missing) => "#FFC7CE",
+        None => "#EDEDED",
     }
+}
+
+/// Writes only the task detail sheet ("Chi tiết nhiệm vụ"), as the full workbook writes it:
+/// what `tonghop bench consolidate` times against the compression floor of the same XML.
+pub fn write_detail_sheet(c: &Consolidated, layout: &Layout) -> AppResult<Vec<u8>> {
+    let values = Placeholders::new();
+    let mut workbook = Workbook::new();
+    workbook.set_properties(
+        &DocProperties::new().set_creation_datetime(
+            &ExcelDateTime::from_ymd(2000, 1, 1)
+                .map_err(|e| AppError::Internal(format!("ghi tệp Excel: {e}")))?,
+        ),
+    );
+    let f = Formats::new(&layout.font);
+    tasks_sheet(&mut workbook, c, &layout.sheets.tasks, &values, &f)
+        .and_then(|()| workbook.save_to_buffer())
+        .map_err(|e| AppError::Internal(format!("ghi tệp Excel: {e}")))
 }
 
 fn build(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> Result<Vec<u8>, XlsxError> {
@@ -175,7 +227,8 @@ fn build(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> Result<Ve
                 .clone()
                 .unwrap_or_else(|| "(chưa có số)".into()),
         )
-        .with("period_label", period.label())
+        .with("period_label", data.span.label())
+        .with("month_label", period.label())
         .with("year", period.year.to_string());
 
     let mut workbook = Workbook::new();
@@ -276,7 +329,20 @@ fn summary_sheet(
             "cutoff_end",
             window.cutoff_end.format("%d/%m/%Y").to_string(),
         )
-        .fill(&values.fill(&s.deadline_note));
+        .with(
+            "months",
+            c.data
+                .year_periods
+                .iter()
+                .map(|w| format!("{:02}/{}", w.month.month, w.month.year))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+        .fill(&values.fill(if c.data.span.is_month() {
+            &s.deadline_note
+        } else {
+            &s.span_note
+        }));
     sheet.merge_range(6, 0, 6, last_col, &note, &f.italic_center)?;
 
     // I. Tasks by group and state.
@@ -329,7 +395,12 @@ fn summary_sheet(
     sheet.write_string_with_format(row, 0, values.fill(&s.compliance_title), &f.bold)?;
     row += 1;
     let compliance_header = row;
-    for (i, h) in s.compliance_headers.iter().enumerate() {
+    let headers = if c.data.span.is_month() {
+        &s.compliance_headers
+    } else {
+        &s.span_compliance_headers
+    };
+    for (i, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(row, i as u16, h, &f.header)?;
     }
     row += 1;
@@ -412,7 +483,9 @@ fn table_sheet<'a>(
     f: &Formats,
     rows: usize,
 ) -> Result<&'a mut Worksheet, XlsxError> {
-    let sheet = workbook.add_worksheet();
+    // Table sheets are written row by row in order, so they can stream to a temporary file
+    // instead of holding every cell: a 100k-task plan stays within a few megabytes.
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(&layout.name)?;
     page_setup(sheet);
     let last = layout.columns.len() as u16 - 1;
@@ -433,20 +506,20 @@ fn table_sheet<'a>(
 }
 
 /// A value of one cell of a table sheet.
-enum Cell {
+enum Cell<'f> {
     Text(String),
     Number(f64),
     Blank,
     Date(NaiveDate),
     DateTime(NaiveDateTime),
-    Styled(String, Format),
+    Styled(String, &'f Format),
 }
 
 fn put(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: Cell,
+    cell: Cell<'_>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     match cell {
@@ -457,7 +530,7 @@ fn put(
         Cell::DateTime(t) => {
             sheet.write_datetime_with_format(row, col, &excel_datetime(t)?, &f.datetime)?
         }
-        Cell::Styled(t, format) => sheet.write_string_with_format(row, col, t, &format)?,
+        Cell::Styled(t, format) => sheet.write_string_with_format(row, col, t, format)?,
     };
     Ok(())
 }
@@ -470,12 +543,12 @@ fn excel_datetime(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
     excel_date(t.date())?.and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)
 }
 
-fn write_rows<T>(
+fn write_rows<'f, T>(
     sheet: &mut Worksheet,
     columns: &[Column],
     items: &[T],
-    f: &Formats,
-    mut cell: impl FnMut(&str, usize, &T) -> Cell,
+    f: &'f Formats,
+    mut cell: impl FnMut(&str, usize, &T) -> Cell<'f>,
 ) -> Result<(), XlsxError> {
     for (i, item) in items.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;
@@ -486,7 +559,7 @@ fn write_rows<T>(
     Ok(())
 }
 
-fn text(s: impl Into<String>) -> Cell {
+fn text(s: impl Into<String>) -> Cell<'static> {
     let s = s.into();
     if s.is_empty() {
         Cell::Blank
@@ -495,7 +568,7 @@ fn text(s: impl Into<String>) -> Cell {
     }
 }
 
-fn opt_number(n: Option<f64>) -> Cell {
+fn opt_number(n: Option<f64>) -> Cell<'static> {
     n.map(Cell::Number).unwrap_or(Cell::Blank)
 }
 
@@ -697,7 +770,7 @@ fn tracking_sheet(
 ) -> Result<(), XlsxError> {
     let t = &layout.sheets.tracking;
     let data = &c.data;
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(&t.name)?;
     page_setup(sheet);
     let last = c.tracking.months.len() as u16 + 1;
@@ -724,7 +797,7 @@ fn tracking_sheet(
                 Some(x) => x.label().to_string(),
                 None => t.not_expected.clone(),
             };
-            sheet.write_string_with_format(row, 2 + i as u16, label, &f.timeliness(*cell))?;
+            sheet.write_string_with_format(row, 2 + i as u16, label, f.timeliness(*cell))?;
         }
     }
     sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;

@@ -139,6 +139,49 @@ impl Calendar {
         };
         Some(self.on_or_next_working_day(last_day).and_time(end_of_day))
     }
+
+    /// The deadline of the week starting on `monday` under a weekly rule ("trước 15h00 thứ
+    /// Tư hằng tuần"): that weekday at that time; when the day is not a working day, the
+    /// end of the next working day (Civil Code Art. 148). None for rules that are not
+    /// weekly or lack a weekday.
+    pub fn weekly_deadline(&self, rule: &ReportRule, monday: NaiveDate) -> Option<NaiveDateTime> {
+        if rule.rule != RuleKind::WeekdayTime {
+            return None;
+        }
+        let weekday = rule.weekday.filter(|d| (1..=7).contains(d))?;
+        let day = monday.checked_add_days(chrono::Days::new(u64::from(weekday - 1)))?;
+        let time = rule
+            .time
+            .as_deref()
+            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+            .unwrap_or_else(|| NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"));
+        if self.is_working_day(day) {
+            Some(day.and_time(time))
+        } else {
+            let end_of_day = NaiveTime::from_hms_opt(23, 59, 59).expect("valid time");
+            Some(self.on_or_next_working_day(day).and_time(end_of_day))
+        }
+    }
+
+    /// Every week's deadline of `year` under a weekly rule: (Monday of the ISO week,
+    /// deadline), for the ISO weeks of the year (52 or 53).
+    pub fn weekly_deadlines(
+        &self,
+        rule: &ReportRule,
+        year: i32,
+    ) -> Vec<(NaiveDate, NaiveDateTime)> {
+        let Some(mut monday) = NaiveDate::from_isoywd_opt(year, 1, Weekday::Mon) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        while monday.iso_week().year() == year {
+            if let Some(deadline) = self.weekly_deadline(rule, monday) {
+                out.push((monday, deadline));
+            }
+            monday += chrono::Duration::days(7);
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +250,77 @@ mod tests {
             .monthly_deadline(&rule, Month::parse("2023-04").unwrap())
             .unwrap();
         assert_eq!(apr.date(), date(2023, 4, 18));
+    }
+
+    fn weekly(weekday: u32, time: &str) -> ReportRule {
+        ReportRule {
+            every: crate::domain::report_rule::Every::Week,
+            rule: RuleKind::WeekdayTime,
+            day: None,
+            weekday: Some(weekday),
+            time: Some(time.into()),
+            working_days: None,
+            scope: Default::default(),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn weekly_deadline_is_the_weekday_at_its_hour() {
+        let cal = Calendar::bundled();
+        // "trước 15h00 thứ Tư hằng tuần", week of Monday 2023-11-13.
+        let deadline = cal
+            .weekly_deadline(&weekly(3, "15:00"), date(2023, 11, 13))
+            .unwrap();
+        assert_eq!(deadline.to_string(), "2023-11-15 15:00:00");
+        let all = cal.weekly_deadlines(&weekly(3, "15:00"), 2023);
+        assert_eq!(all.len(), 52);
+        assert_eq!(all[0].0, date(2023, 1, 2), "the first Monday of 2023");
+        assert!(all
+            .iter()
+            .all(|(monday, _)| monday.weekday() == Weekday::Mon));
+        assert_eq!(
+            cal.weekly_deadline(&ReportRule::monthly_before_day(18), date(2023, 11, 13)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_make_up_saturday_keeps_the_deadline() {
+        let cal = Calendar::bundled();
+        let by_day = |day| ReportRule {
+            rule: RuleKind::ByDay,
+            ..ReportRule::monthly_before_day(day)
+        };
+        // Saturday 26/4/2025 is a make-up working day: "chậm nhất ngày 26" stays on it,
+        let april = Month {
+            year: 2025,
+            month: 4,
+        };
+        assert_eq!(
+            cal.monthly_deadline(&by_day(26), april).unwrap().date(),
+            date(2025, 4, 26)
+        );
+        // while in 2023, Saturday 26/8 is an ordinary weekend day and moves to Monday 28/8.
+        let august = Month {
+            year: 2023,
+            month: 8,
+        };
+        assert_eq!(
+            cal.monthly_deadline(&by_day(26), august).unwrap().date(),
+            date(2023, 8, 28)
+        );
+    }
+
+    #[test]
+    fn a_weekly_deadline_on_tet_ends_after_the_holiday() {
+        let cal = Calendar::bundled();
+        // Wednesday 2024-02-14 is inside Tết Giáp Thìn (08–14/02/2024): the deadline ends with
+        // the next working day, Thursday 15/02.
+        let deadline = cal
+            .weekly_deadline(&weekly(3, "15:00"), date(2024, 2, 12))
+            .unwrap();
+        assert_eq!(deadline.to_string(), "2024-02-15 23:59:59");
     }
 
     #[test]

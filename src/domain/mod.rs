@@ -8,4 +8,5 @@ pub mod fold;
 pub mod period;
 pub mod plan;
 pub mod report_rule;
+pub mod span;
 pub mod task_code;

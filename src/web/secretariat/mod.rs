@@ -90,7 +90,7 @@ fn load(
     let period_data = if full {
         data::load(conn, selection.plan.id, selection.month)?
     } else {
-        data::load_standing(conn, selection.plan.id, selection.month)?
+        data::load_with(conn, selection.plan.id, selection.month, data::Rows::Skip)?
     };
     let c = Consolidated::build(period_data, Options::default());
     Ok((selection, c))
