@@ -135,6 +135,24 @@ pub enum Command {
         #[arg(long)]
         year: i32,
     },
+    /// Nhắc các cơ quan chưa gửi báo cáo qua thư điện tử, theo thang nhắc của từng kế hoạch
+    /// (mặc định 3 và 1 ngày làm việc trước hạn, ngày hết hạn, 1 ngày sau, và 3 ngày sau có
+    /// đồng gửi Thường trực và Thủ trưởng đơn vị). Mỗi bước chỉ gửi một lần; cơ quan đã báo cáo
+    /// không nhận thư. `tonghop serve` tự chạy việc này định kỳ khi có cấu hình máy chủ thư.
+    Remind {
+        /// Chỉ xem trước ai sẽ nhận bước nhắc nào và vì sao; không gửi, không ghi gì.
+        #[arg(long)]
+        dry_run: bool,
+        /// Coi như đang ở thời điểm này (giờ Việt Nam), ví dụ "2023-11-16 08:00".
+        #[arg(long, value_name = "THỜI_ĐIỂM")]
+        at: Option<String>,
+        /// Chỉ xét một kế hoạch (với --dry-run).
+        #[arg(long)]
+        plan: Option<String>,
+        /// In kết quả dạng JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Đo tốc độ và bộ nhớ so với việc đọc thô cùng các tệp (dữ liệu thử tự sinh).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -218,6 +236,20 @@ pub enum PlanCommand {
     },
     /// Áp dụng kế hoạch (kết thúc bước rà soát).
     Activate { plan: String },
+    /// Thang nhắc báo cáo của kế hoạch: xem các bước và ngày nhắc của một kỳ, hoặc đặt thang
+    /// riêng (số ngày làm việc so với hạn gửi, dấu ! là bước báo cáo cấp trên).
+    Ladder {
+        plan: String,
+        /// Thang nhắc mới, ví dụ "-3,-1,0,+1,+3!".
+        #[arg(long, value_name = "THANG")]
+        set: Option<String>,
+        /// Bỏ thang riêng, dùng thang mặc định trong cấu hình.
+        #[arg(long, conflicts_with = "set")]
+        reset: bool,
+        /// Kỳ báo cáo để xem ngày nhắc, dạng 2023-11 (mặc định: tháng hiện tại).
+        #[arg(long)]
+        period: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -346,6 +378,15 @@ pub fn run(cli: Cli) -> AppResult<()> {
             let db = open_database(&config)?;
             commands::consolidate::calendar(&db, &plan, year)
         }
+        Command::Remind {
+            dry_run,
+            at,
+            plan,
+            json,
+        } => {
+            let db = open_database(&config)?;
+            commands::remind::run(&db, &config, at.as_deref(), dry_run, plan.as_deref(), json)
+        }
         Command::Bench(BenchCommand::Consolidate {
             agencies,
             rows,
@@ -378,6 +419,19 @@ pub fn run(cli: Cli) -> AppResult<()> {
                 PlanCommand::Show { plan, json } => commands::plan::show(&db, &plan, json),
                 PlanCommand::Export { plan, output } => commands::plan::export(&db, &plan, &output),
                 PlanCommand::Activate { plan } => commands::plan::activate(&db, &plan),
+                PlanCommand::Ladder {
+                    plan,
+                    set,
+                    reset,
+                    period,
+                } => commands::remind::ladder(
+                    &db,
+                    &config,
+                    &plan,
+                    set.as_deref(),
+                    reset,
+                    period.as_deref(),
+                ),
             }
         }
         Command::Agencies(command) => {
@@ -447,7 +501,14 @@ fn print_demo_accounts() {
 fn serve(config: Config, after_start: Option<fn()>) -> AppResult<()> {
     actix_web::rt::System::new().block_on(async move {
         let public_url = config.server.public_url.clone();
-        let app = Application::build(config)?;
+        let mailer = crate::remind::mailer::Mailer::from_config(&config.smtp)?;
+        let app = Application::build(config.clone())?;
+        match mailer {
+            Some(mailer) => {
+                crate::remind::spawn_background(app.db().clone(), config.clone(), mailer)
+            }
+            None => tracing::info!("no SMTP host configured: reminders are not sent"),
+        }
         let url = public_url.unwrap_or_else(|| format!("http://127.0.0.1:{}", app.port()));
         println!(
             "tonghop đang chạy tại {url} (cơ sở dữ liệu {}). Nhấn Ctrl+C để dừng.",

@@ -27,6 +27,11 @@
 //! | `TONGHOP_SMTP_PASSWORD` | `smtp.password` | unset |
 //! | `TONGHOP_SMTP_FROM` | `smtp.from` | `tonghop <no-reply@localhost>` |
 //! | `TONGHOP_SMTP_TIMEOUT_SECS` | `smtp.timeout_secs` | 30 |
+//! | `TONGHOP_REMIND_HOUR` | `remind.hour` | 8 (local hour at which reminder steps fall due) |
+//! | `TONGHOP_REMIND_LADDER` | `remind.ladder` | `-3,-1,0,+1,+3!` (working days from the deadline; `!` escalates) |
+//! | `TONGHOP_REMIND_INTERVAL_SECS` | `remind.interval_secs` | 300 (how often `serve` looks for due reminders) |
+//! | `TONGHOP_REMIND_MAX_ATTEMPTS` | `remind.max_attempts` | 6 |
+//! | `TONGHOP_REMIND_SECRETARIAT_EMAILS` | `remind.secretariat_emails` | the province's police (`Công an tỉnh`) mailboxes |
 //! | `TONGHOP_LOG` | `log.filter` | `info` (tracing filter syntax) |
 //! | `TONGHOP_LOG_FORMAT` | `log.format` | `text` (`text` or `json`) |
 
@@ -46,6 +51,7 @@ pub struct Config {
     pub storage: StorageConfig,
     pub upload: UploadConfig,
     pub smtp: SmtpConfig,
+    pub remind: RemindConfig,
     pub log: LogConfig,
 }
 
@@ -107,6 +113,28 @@ pub struct SmtpConfig {
     pub password: Option<String>,
     pub from: String,
     pub timeout_secs: u64,
+}
+
+/// The reminder ladder and its sender (see `src/remind/`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RemindConfig {
+    /// Local hour (0–23, Asia/Ho_Chi_Minh) at which a step falls due on its day.
+    pub hour: u32,
+    /// The default ladder of plans without their own: working days from the deadline day,
+    /// `!` marks the escalation step ("-3,-1,0,+1,+3!").
+    pub ladder: String,
+    /// Seconds between two passes of the background sender in `serve`.
+    pub interval_secs: u64,
+    /// Attempts before a reminder is marked failed.
+    pub max_attempts: i32,
+    /// First retry delay in seconds; doubled at each attempt (at most six hours).
+    pub retry_base_secs: i64,
+    /// Seconds a sender may hold a claimed reminder before another may take it over.
+    pub lease_secs: i64,
+    /// Copied on escalations; empty: the mailboxes of the province's police (Công an tỉnh),
+    /// the usual standing secretariat.
+    pub secretariat_emails: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -174,6 +202,20 @@ impl Default for SmtpConfig {
             password: None,
             from: "tonghop <no-reply@localhost>".into(),
             timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for RemindConfig {
+    fn default() -> Self {
+        RemindConfig {
+            hour: 8,
+            ladder: "-3,-1,0,+1,+3!".into(),
+            interval_secs: 300,
+            max_attempts: 6,
+            retry_base_secs: 60,
+            lease_secs: 300,
+            secretariat_emails: Vec::new(),
         }
     }
 }
@@ -291,6 +333,30 @@ impl Config {
         }
         if let Some(v) = get("TONGHOP_SMTP_TIMEOUT_SECS") {
             self.smtp.timeout_secs = parse_number("TONGHOP_SMTP_TIMEOUT_SECS", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_REMIND_HOUR") {
+            self.remind.hour = parse_number("TONGHOP_REMIND_HOUR", &v)?;
+            if self.remind.hour > 23 {
+                return Err(AppError::Config(format!(
+                    "TONGHOP_REMIND_HOUR = {v:?} phải là giờ trong ngày, từ 0 đến 23"
+                )));
+            }
+        }
+        if let Some(v) = get("TONGHOP_REMIND_LADDER") {
+            self.remind.ladder = v;
+        }
+        if let Some(v) = get("TONGHOP_REMIND_INTERVAL_SECS") {
+            self.remind.interval_secs = parse_number("TONGHOP_REMIND_INTERVAL_SECS", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_REMIND_MAX_ATTEMPTS") {
+            self.remind.max_attempts = parse_number("TONGHOP_REMIND_MAX_ATTEMPTS", &v)?;
+        }
+        if let Some(v) = get("TONGHOP_REMIND_SECRETARIAT_EMAILS") {
+            self.remind.secretariat_emails = v
+                .split([',', ';'])
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect();
         }
         if let Some(v) = get("TONGHOP_LOG") {
             self.log.filter = v;

@@ -19,6 +19,7 @@ pub mod error;
 pub mod ingest;
 pub mod plan_import;
 pub mod plan_review;
+pub mod remind;
 pub mod round_trip;
 pub mod telemetry;
 pub mod web;

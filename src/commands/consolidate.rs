@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, NaiveDate, Utc};
 
 use crate::{
     consolidate::{
@@ -172,27 +172,7 @@ pub fn summary(c: &Consolidated, output: &Path) -> String {
     out
 }
 
-/// "Thứ Năm".
-pub fn weekday_vi(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Thứ Hai",
-        Weekday::Tue => "Thứ Ba",
-        Weekday::Wed => "Thứ Tư",
-        Weekday::Thu => "Thứ Năm",
-        Weekday::Fri => "Thứ Sáu",
-        Weekday::Sat => "Thứ Bảy",
-        Weekday::Sun => "Chủ Nhật",
-    }
-}
-
-/// "Thứ Năm, 17/11/2022".
-pub fn day_text(date: NaiveDate) -> String {
-    format!(
-        "{}, {}",
-        weekday_vi(date.weekday()),
-        date.format("%d/%m/%Y")
-    )
-}
+pub use crate::web::vn::{day_text, weekday_vi};
 
 /// One month of `calendar`'s listing.
 #[derive(Debug, Clone)]

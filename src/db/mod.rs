@@ -13,6 +13,7 @@ pub mod listings;
 pub mod migrations;
 pub mod periods;
 pub mod plans;
+pub mod reminders;
 pub mod schema;
 pub mod sessions;
 pub mod submissions;

@@ -30,6 +30,8 @@ pub struct Plan {
     pub report_rule: Option<String>,
     pub report_rules: String,
     pub status: String,
+    /// The plan's own reminder ladder ("-3,-1,0,+1,+3!"); None: the configured default.
+    pub reminder_ladder: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -188,6 +190,18 @@ pub fn activate(conn: &mut DbConnection, plan_id: i64) -> AppResult<()> {
             plans::status.eq("active"),
             plans::activated_at.eq(now_utc()),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the plan's own reminder ladder (canonical text), or None for the configured default.
+pub fn set_reminder_ladder(
+    conn: &mut DbConnection,
+    plan_id: i64,
+    ladder: Option<&str>,
+) -> AppResult<()> {
+    diesel::update(plans::table.find(plan_id))
+        .set(plans::reminder_ladder.eq(ladder))
         .execute(conn)?;
     Ok(())
 }

@@ -55,6 +55,7 @@ diesel::table! {
         source_file_name -> Nullable<Text>,
         created_at -> Timestamp,
         activated_at -> Nullable<Timestamp>,
+        reminder_ladder -> Nullable<Text>,
     }
 }
 
@@ -165,6 +166,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        recipients -> Text,
     }
 }
 

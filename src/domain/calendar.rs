@@ -117,6 +117,18 @@ impl Calendar {
         date
     }
 
+    /// `n` working days before `date` (not counting `date` itself).
+    pub fn sub_working_days(&self, mut date: NaiveDate, n: u32) -> NaiveDate {
+        let mut left = n;
+        while left > 0 {
+            date = date.pred_opt().expect("dates stay in range");
+            if self.is_working_day(date) {
+                left -= 1;
+            }
+        }
+        date
+    }
+
     /// The last moment (local time) a monthly report for `month` may arrive under `rule`.
     /// None for rules that are not monthly.
     pub fn monthly_deadline(&self, rule: &ReportRule, month: Month) -> Option<NaiveDateTime> {

@@ -1,13 +1,35 @@
 //! How Vietnamese readers write dates, times and numbers: 05/01/2023, 17/11/2022 23:59,
 //! 1.234,5 — and the deadline sentence of the clerk's home page. Pure functions.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 
 use crate::domain::period::to_local;
 
 /// "05/01/2023".
 pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
+}
+
+/// "Thứ Năm".
+pub fn weekday_vi(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Thứ Hai",
+        Weekday::Tue => "Thứ Ba",
+        Weekday::Wed => "Thứ Tư",
+        Weekday::Thu => "Thứ Năm",
+        Weekday::Fri => "Thứ Sáu",
+        Weekday::Sat => "Thứ Bảy",
+        Weekday::Sun => "Chủ Nhật",
+    }
+}
+
+/// "Thứ Năm, 17/11/2022".
+pub fn day_text(date: NaiveDate) -> String {
+    format!(
+        "{}, {}",
+        weekday_vi(date.weekday()),
+        date.format("%d/%m/%Y")
+    )
 }
 
 /// A stored UTC time as local time (UTC+7): "17/11/2022 23:59".
