@@ -241,7 +241,7 @@ pub enum PlanCommand {
     Ladder {
         plan: String,
         /// Thang nhắc mới, ví dụ "-3,-1,0,+1,+3!".
-        #[arg(long, value_name = "THANG")]
+        #[arg(long, value_name = "THANG", allow_hyphen_values = true)]
         set: Option<String>,
         /// Bỏ thang riêng, dùng thang mặc định trong cấu hình.
         #[arg(long, conflicts_with = "set")]

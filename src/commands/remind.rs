@@ -153,8 +153,14 @@ fn preview(
                 vn::day_text(to_local(period.deadline).date()),
                 s.ladder.text()
             );
-            for p in &mine {
+            for p in mine.iter().filter(|p| !p.superseded) {
                 println!("  {}", step_line(p));
+            }
+            let superseded = mine.iter().filter(|p| p.superseded).count();
+            if superseded > 0 {
+                println!(
+                    "  ({superseded} bước đã qua thời điểm nhắc được ghi là bỏ qua: mỗi đơn vị chỉ nhận bước mới nhất.)"
+                );
             }
             if let Some((step, at)) = next {
                 let waiting = period

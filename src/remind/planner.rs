@@ -74,6 +74,8 @@ pub struct PlannedStep {
     pub due_at: NaiveDateTime,
     pub recipients: Recipients,
     pub decision: Decision,
+    /// Skipped only because a later step of the same agency is due too.
+    pub superseded: bool,
 }
 
 /// The steps of `standing` to record at `now` (UTC).
@@ -137,6 +139,7 @@ pub fn plan(
                 due_at,
                 recipients,
                 decision,
+                superseded: step != latest,
             });
         }
     }
