@@ -25,9 +25,11 @@ pub fn layout(title: &str, user: Option<&CurrentUser>, body: &str) -> String {
                 Role::Secretariat => &[
                     ("/thuong-truc", "Tình hình báo cáo"),
                     ("/thuong-truc/ma-tran", "Theo dõi nhiều kỳ"),
+                    ("/thuong-truc/nhac-bao-cao", "Nhắc báo cáo"),
                 ],
                 Role::Admin => &[
                     ("/thuong-truc", "Tình hình báo cáo"),
+                    ("/thuong-truc/nhac-bao-cao", "Nhắc báo cáo"),
                     ("/quan-tri/tai-khoan", "Tài khoản"),
                     ("/quan-tri/nhat-ky", "Nhật ký"),
                 ],

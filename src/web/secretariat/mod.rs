@@ -1,12 +1,14 @@
 //! The secretariat's pages: the period dashboard (every expected agency: on time, late or
 //! missing, with time, version, findings and reminders; sorted and filtered by query
-//! parameters), the consolidated workbook download and the multi-period matrix. Drill-down
+//! parameters), the consolidated workbook download, the multi-period matrix and the reminder
+//! page ([`reminders`]). Drill-down
 //! into one submission is the shared page [`super::submission`].
 //!
 //! Everything comes from the consolidation's own loading and timeliness rules
 //! ([`crate::consolidate`]), so the dashboard and the workbook never disagree.
 
 pub mod dashboard;
+pub mod reminders;
 
 use actix_web::{get, web};
 use chrono::Utc;
@@ -207,7 +209,7 @@ pub async fn period_dashboard(
         r#"<h1>Tình hình báo cáo {month}</h1><p class="muted">Kế hoạch {plan} · {deadline}</p>
 {chooser}
 <p class="summary"><span>{expected} đơn vị phải báo cáo</span><span class="ok">{on_time} đúng hạn</span><span class="warn">{late} trễ hạn</span><span class="error">{missing} chưa báo cáo</span></p>
-<p class="actions"><a class="button" href="/thuong-truc/tong-hop?ke-hoach={plan_id}&amp;ky={period}">Tải báo cáo tổng hợp (Excel)</a> <a class="button secondary" href="/thuong-truc/ma-tran?ke-hoach={plan_id}&amp;ky={period}">Theo dõi nhiều kỳ</a></p>"#,
+<p class="actions"><a class="button" href="/thuong-truc/tong-hop?ke-hoach={plan_id}&amp;ky={period}">Tải báo cáo tổng hợp (Excel)</a> <a class="button secondary" href="/thuong-truc/ma-tran?ke-hoach={plan_id}&amp;ky={period}">Theo dõi nhiều kỳ</a> <a class="button secondary" href="/thuong-truc/nhac-bao-cao?ke-hoach={plan_id}&amp;ky={period}">Nhắc báo cáo</a></p>"#,
         month = sel.month.label(),
         plan = escape(&plan_label(&sel.plan)),
         chooser = chooser(&sel, "/thuong-truc", &extra),
