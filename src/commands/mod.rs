@@ -5,6 +5,7 @@ pub mod consolidate;
 pub mod ingest;
 pub mod ingest_dir;
 pub mod plan;
+pub mod report;
 pub mod template;
 
 use std::path::Path;

@@ -73,6 +73,8 @@ pub struct Paragraph {
     /// A solid line under the paragraph, between its indents: the short rules under the
     /// issuing body, the national motto and the summary line.
     pub bottom_border: bool,
+    /// Points: the size of the paragraph mark, which sets an empty paragraph's height.
+    pub mark_size: Option<f64>,
 }
 
 impl Paragraph {
@@ -126,6 +128,11 @@ impl Paragraph {
 
     pub fn bottom_border(mut self) -> Paragraph {
         self.bottom_border = true;
+        self
+    }
+
+    pub fn mark_size(mut self, points: f64) -> Paragraph {
+        self.mark_size = Some(points);
         self
     }
 

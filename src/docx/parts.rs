@@ -207,6 +207,13 @@ fn paragraph_xml(out: &mut String, p: &Paragraph) {
         Align::Justify => "both",
     };
     let _ = write!(out, r#"<w:jc w:val="{jc}"/>"#);
+    if let Some(size) = p.mark_size {
+        let _ = write!(
+            out,
+            r#"<w:rPr><w:sz w:val="{0}"/><w:szCs w:val="{0}"/></w:rPr>"#,
+            half_points(size)
+        );
+    }
     out.push_str("</w:pPr>");
     for run in &p.runs {
         run_xml(out, run);

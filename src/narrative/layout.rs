@@ -80,7 +80,7 @@ pub struct Texts {
     pub missing_agencies: String,
     pub late_agencies: String,
     pub difficulties: String,
-    pub agency_line: String,
+    pub grouped_line: String,
     pub no_shortcomings: String,
     pub cause: String,
     pub next_intro: String,

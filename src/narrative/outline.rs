@@ -12,7 +12,7 @@
 //! I. results — overall figures, then each task group with its lead agencies' results;
 //! II. shortcomings — overdue tasks, tasks without a lead report, agencies late or missing,
 //! the difficulties reported; III. the next period — unfinished tasks due by its cut-off
-//! end; IV. the agencies' proposals, grouped by agency. Then the closing sentence,
+//! end; IV. the agencies' proposals, identical ones once with every agency that wrote them. Then the closing sentence,
 //! recipients and signature block.
 
 use std::collections::HashMap;
@@ -31,6 +31,7 @@ use crate::{
         workbook::{document_number, place_and_date, WriteOptions},
         Consolidated,
     },
+    domain::fold::fold,
     domain::span::Span,
 };
 
@@ -230,7 +231,11 @@ fn results(
             .with("total", count(figures.total))
             .fill(&t.tasks_total),
     ));
+    // States without a task are left out: the appendix's table shows the zeros.
     for (state, n) in TaskState::ALL.iter().zip(figures.states) {
+        if n == 0 {
+            continue;
+        }
         body.push(Line::Text(
             v.clone()
                 .with("state", state.label())
@@ -385,15 +390,15 @@ fn shortcomings(
             ));
         }
     }
-    let difficulties = by_agency(c, |d| &d.difficulties, t.condense_chars);
+    let difficulties = grouped(c, |d| &d.difficulties, t.condense_chars);
     if !difficulties.is_empty() {
         body.push(Line::Text(v.fill(&t.difficulties)));
-        for (agency, text) in difficulties {
+        for (text, agencies) in difficulties {
             body.push(Line::Text(
                 v.clone()
-                    .with("agency", agency)
+                    .with("agencies", agencies)
                     .with("text", text)
-                    .fill(&t.agency_line),
+                    .fill(&t.grouped_line),
             ));
         }
     }
@@ -404,35 +409,35 @@ fn shortcomings(
     }
 }
 
-/// The difficulties (or proposals) of each agency, in the order of
-/// [`Consolidated::difficulties`] (by agency name), each agency's texts joined and condensed.
-fn by_agency(
+/// The difficulties (or proposals) reported, grouped by what they say: each distinct text
+/// (condensed, compared without case or diacritics) once, with the agencies that wrote it,
+/// in the order of [`Consolidated::difficulties`] (by agency name). Several agencies often
+/// send the same sentence; the Chairman reads it once.
+pub fn grouped(
     c: &Consolidated,
     pick: impl Fn(&crate::consolidate::Difficulty) -> &String,
     max_chars: usize,
 ) -> Vec<(String, String)> {
-    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
+    let mut out: Vec<(String, String, Vec<String>)> = Vec::new();
     for d in &c.difficulties {
-        let text = pick(d).trim();
+        let text = condense(pick(d), max_chars);
         if text.is_empty() {
             continue;
         }
-        match out.iter_mut().find(|(agency, _)| *agency == d.agency_id) {
-            Some((_, texts)) => {
-                if !texts.iter().any(|t| t == text) {
-                    texts.push(text.to_string());
+        let text = text.trim_end_matches('.').to_string();
+        let key = fold(&text);
+        let agency = c.data.agency_name(d.agency_id);
+        match out.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, agencies)) => {
+                if !agencies.contains(&agency) {
+                    agencies.push(agency);
                 }
             }
-            None => out.push((d.agency_id, vec![text.to_string()])),
+            None => out.push((key, text, vec![agency])),
         }
     }
     out.into_iter()
-        .map(|(agency, texts)| {
-            (
-                c.data.agency_name(agency),
-                condense(&texts.join("\n"), max_chars),
-            )
-        })
+        .map(|(_, text, agencies)| (text, agencies.join(", ")))
         .collect()
 }
 
@@ -481,16 +486,16 @@ fn next_period(body: &mut Vec<Line>, c: &Consolidated, layout: &NarrativeLayout,
 fn proposals(body: &mut Vec<Line>, c: &Consolidated, layout: &NarrativeLayout, v: &Placeholders) {
     let t = &layout.texts;
     body.push(Line::Heading(v.fill(&layout.headings.proposals)));
-    let proposals = by_agency(c, |d| &d.proposals, t.condense_chars);
+    let proposals = grouped(c, |d| &d.proposals, t.condense_chars);
     if proposals.is_empty() {
         body.push(Line::Text(v.fill(&t.no_proposals)));
     }
-    for (agency, text) in proposals {
+    for (text, agencies) in proposals {
         body.push(Line::Text(
             v.clone()
-                .with("agency", agency)
+                .with("agencies", agencies)
                 .with("text", text)
-                .fill(&t.agency_line),
+                .fill(&t.grouped_line),
         ));
     }
 }

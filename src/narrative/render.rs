@@ -31,14 +31,14 @@ fn rule(column: u32, width: u32) -> Paragraph {
     Paragraph::new()
         .indent(side, side)
         .spacing(0.0, 0.0)
-        .run(Run::new("").size(2.0))
+        .mark_size(2.0)
         .bottom_border()
 }
 
-/// A rough width of bold Times New Roman text, in twips (average glyph ≈ 0.5 em): enough to
+/// A rough width of bold Times New Roman text, in twips (average glyph ≈ 0.47 em): enough to
 /// size the rule under the motto to "the length of the line of text".
 fn text_width(text: &str, points: f64) -> u32 {
-    (text.chars().count() as f64 * points * 20.0 * 0.5).round() as u32
+    (text.chars().count() as f64 * points * 20.0 * 0.47).round() as u32
 }
 
 fn centered(run: Run) -> Paragraph {

@@ -8,7 +8,8 @@
 //! - `/dang-nhap`, `/dang-xuat`: sign-in and sign-out ([`auth`]);
 //! - `/van-thu…`: the agency clerk's start page, template, upload and history ([`clerk`]);
 //! - `/bao-cao/{id}…`: one submission, its original and annotated copy ([`submission`]);
-//! - `/thuong-truc…`: the secretariat's dashboard, consolidated workbook, matrix
+//! - `/thuong-truc…`: the secretariat's dashboard, consolidated workbook, narrative report
+//!   draft, matrix
 //!   ([`secretariat`]);
 //! - `/quan-tri…`: administrators' users and audit log ([`admin`]).
 
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(submission::annotated)
         .service(secretariat::period_dashboard)
         .service(secretariat::consolidated_download)
+        .service(secretariat::narrative_download)
         .service(secretariat::matrix)
         .service(admin::users_page)
         .service(admin::create_user)
