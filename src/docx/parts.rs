@@ -152,15 +152,16 @@ fn run_xml(out: &mut String, run: &Run) {
     if run.italic {
         props.push_str("<w:i/><w:iCs/>");
     }
-    if run.underline {
-        props.push_str(r#"<w:u w:val="single"/>"#);
-    }
+    // The schema fixes the order of run properties: sz before u.
     if let Some(size) = run.size {
         let _ = write!(
             props,
             r#"<w:sz w:val="{0}"/><w:szCs w:val="{0}"/>"#,
             half_points(size)
         );
+    }
+    if run.underline {
+        props.push_str(r#"<w:u w:val="single"/>"#);
     }
     if !props.is_empty() {
         let _ = write!(out, "<w:rPr>{props}</w:rPr>");
@@ -404,6 +405,13 @@ mod tests {
         let xml = document(&doc(vec![Block::Paragraph(p)]));
         assert!(xml.contains(r#"<w:jc w:val="center"/>"#));
         assert!(xml.contains(r#"<w:b/><w:bCs/><w:sz w:val="26"/>"#));
+        // Word refuses run properties out of the schema's order.
+        let ordered = document(&doc(vec![Block::Paragraph(
+            Paragraph::new().run(Run::new("x").underline().italic().size(12.0)),
+        )]));
+        assert!(ordered.contains(
+            r#"<w:rPr><w:i/><w:iCs/><w:sz w:val="24"/><w:szCs w:val="24"/><w:u w:val="single"/></w:rPr>"#
+        ));
         assert!(xml.contains(
             r#"<w:t xml:space="preserve">KT. TỔ TRƯỞNG</w:t><w:br/><w:t xml:space="preserve">TỔ PHÓ</w:t>"#
         ));
