@@ -126,6 +126,28 @@ pub enum Command {
         #[arg(long)]
         layout: Option<std::path::PathBuf>,
     },
+    /// Lập dự thảo báo cáo (tệp Word) gửi Chủ tịch UBND tỉnh theo thể thức Nghị định
+    /// 30/2020/NĐ-CP, số liệu lấy từ báo cáo tổng hợp (kèm theo làm Phụ lục).
+    Report {
+        /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
+        #[arg(long)]
+        plan: String,
+        /// Kỳ báo cáo: tháng (2022-11), quý (2022-Q4) hoặc năm (2022).
+        #[arg(long)]
+        period: String,
+        /// Tệp Word (.docx) ghi ra.
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+        /// Tệp lời văn thay cho report_templates/narrative/layout.toml (chỉ cần ghi mục muốn đổi).
+        #[arg(long)]
+        layout: Option<std::path::PathBuf>,
+        /// Ngày ký báo cáo (2023-01-05); mặc định hôm nay.
+        #[arg(long, value_name = "NGÀY")]
+        date: Option<chrono::NaiveDate>,
+        /// Số văn bản ("5" thành "Số: 05/BC-…"); mặc định để trống cho văn thư điền.
+        #[arg(long, value_name = "SỐ")]
+        number: Option<u32>,
+    },
     /// Lịch các kỳ báo cáo trong năm: thời gian chốt số liệu, hạn gửi, ngày nghỉ làm dời hạn.
     Calendar {
         /// Kế hoạch: số thứ tự hoặc số hiệu (13/KH-UBND).
@@ -373,6 +395,27 @@ pub fn run(cli: Cli) -> AppResult<()> {
         } => {
             let db = open_database(&config)?;
             commands::consolidate::run(&db, &plan, &period, &output, layout.as_deref())
+        }
+        Command::Report {
+            plan,
+            period,
+            output,
+            layout,
+            date,
+            number,
+        } => {
+            let db = open_database(&config)?;
+            commands::report::run(
+                &db,
+                &commands::report::ReportArgs {
+                    plan: &plan,
+                    period: &period,
+                    output: &output,
+                    layout: layout.as_deref(),
+                    report_date: date,
+                    number,
+                },
+            )
         }
         Command::Calendar { plan, year } => {
             let db = open_database(&config)?;

@@ -122,6 +122,7 @@ fn signed_out_requests_go_to_sign_in(db: TestDb) {
         &format!("/van-thu/mau?ke-hoach={plan_id}&ky=2022-11"),
         "/thuong-truc",
         "/thuong-truc/tong-hop",
+        "/thuong-truc/bao-cao",
         "/bao-cao/1",
         "/bao-cao/1/tep-goc",
         "/bao-cao/1/ghi-chu",
@@ -204,6 +205,7 @@ fn clerk_cannot_reach_another_agency(db: TestDb) {
     for path in [
         "/thuong-truc",
         "/thuong-truc/tong-hop",
+        "/thuong-truc/bao-cao",
         "/thuong-truc/ma-tran",
         "/quan-tri/nhat-ky",
         "/quan-tri/tai-khoan",

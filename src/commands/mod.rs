@@ -6,6 +6,7 @@ pub mod ingest;
 pub mod ingest_dir;
 pub mod plan;
 pub mod remind;
+pub mod report;
 pub mod template;
 
 use std::path::Path;

@@ -148,32 +148,13 @@ impl Layout {
     pub fn load(path: Option<&Path>) -> AppResult<Layout> {
         match path {
             None => Ok(Layout::bundled()),
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    AppError::BadRequest(format!(
-                        "Không đọc được tệp bố cục {}: {e}",
-                        path.display()
-                    ))
-                })?;
-                Layout::parse(DEFAULT_LAYOUT, Some(&text)).map_err(|e| {
-                    AppError::BadRequest(format!("Tệp bố cục {}: {e}", path.display()))
-                })
-            }
+            Some(path) => load_override(DEFAULT_LAYOUT, path, Layout::parse),
         }
     }
 
     /// Parses a base layout with an optional override merged over it.
     pub fn parse(base: &str, overlay: Option<&str>) -> Result<Layout, String> {
-        let mut value: toml::Value =
-            toml::from_str(base).map_err(|e| format!("bố cục không hợp lệ: {e}"))?;
-        if let Some(overlay) = overlay {
-            let over: toml::Value =
-                toml::from_str(overlay).map_err(|e| format!("không đúng cú pháp TOML: {e}"))?;
-            merge(&mut value, over);
-        }
-        let layout: Layout = value
-            .try_into()
-            .map_err(|e: toml::de::Error| format!("bố cục không hợp lệ: {}", e.message()))?;
+        let layout: Layout = parse_merged(base, overlay)?;
         layout.validate()?;
         Ok(layout)
     }
@@ -229,6 +210,39 @@ impl Layout {
         }
         Ok(())
     }
+}
+
+/// Reads an override file and parses it over `base` with `parse`, naming the file in the
+/// error. Shared by every layout read from `report_templates/` (the consolidated workbook,
+/// the narrative report).
+pub fn load_override<T>(
+    base: &str,
+    path: &Path,
+    parse: impl FnOnce(&str, Option<&str>) -> Result<T, String>,
+) -> AppResult<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        AppError::BadRequest(format!("Không đọc được tệp bố cục {}: {e}", path.display()))
+    })?;
+    parse(base, Some(&text))
+        .map_err(|e| AppError::BadRequest(format!("Tệp bố cục {}: {e}", path.display())))
+}
+
+/// Parses the TOML `base` with an optional `overlay` merged over it (see [`merge`]) into
+/// any layout type.
+pub fn parse_merged<T: serde::de::DeserializeOwned>(
+    base: &str,
+    overlay: Option<&str>,
+) -> Result<T, String> {
+    let mut value: toml::Value =
+        toml::from_str(base).map_err(|e| format!("bố cục không hợp lệ: {e}"))?;
+    if let Some(overlay) = overlay {
+        let over: toml::Value =
+            toml::from_str(overlay).map_err(|e| format!("không đúng cú pháp TOML: {e}"))?;
+        merge(&mut value, over);
+    }
+    value
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("bố cục không hợp lệ: {}", e.message()))
 }
 
 /// Merges `over` into `base`: tables key by key, anything else replaced.

@@ -8,8 +8,8 @@
 //! - `/dang-nhap`, `/dang-xuat`: sign-in and sign-out ([`auth`]);
 //! - `/van-thu…`: the agency clerk's start page, template, upload and history ([`clerk`]);
 //! - `/bao-cao/{id}…`: one submission, its original and annotated copy ([`submission`]);
-//! - `/thuong-truc…`: the secretariat's dashboard, consolidated workbook, matrix, reminder
-//!   preview, "send now" and log ([`secretariat`]);
+//! - `/thuong-truc…`: the secretariat's dashboard, consolidated workbook, narrative report
+//!   draft, matrix, reminder preview, "send now" and log ([`secretariat`]);
 //! - `/quan-tri…`: administrators' users and audit log ([`admin`]).
 
 pub mod admin;
@@ -53,6 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(submission::annotated)
         .service(secretariat::period_dashboard)
         .service(secretariat::consolidated_download)
+        .service(secretariat::narrative_download)
         .service(secretariat::matrix)
         .service(secretariat::reminders::reminders_page)
         .service(secretariat::reminders::send_now)

@@ -109,6 +109,7 @@ pub fn download(bytes: Vec<u8>, file_name: &str, content_type: &str) -> HttpResp
 }
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// An error shown to a person as a page (the API keeps [`AppError`]'s JSON).
 #[derive(Debug)]

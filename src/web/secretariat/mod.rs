@@ -1,7 +1,7 @@
 //! The secretariat's pages: the period dashboard (every expected agency: on time, late or
 //! missing, with time, version, findings and reminders; sorted and filtered by query
-//! parameters), the consolidated workbook download, the multi-period matrix and the reminder
-//! page ([`reminders`]). Drill-down
+//! parameters), the consolidated workbook and narrative report downloads, the multi-period
+//! matrix and the reminder page ([`reminders`]). Drill-down
 //! into one submission is the shared page [`super::submission`].
 //!
 //! Everything comes from the consolidation's own loading and timeliness rules
@@ -18,7 +18,7 @@ use self::dashboard::{arrange, Filter, Line, Sort};
 use super::{
     auth::CurrentUser,
     clerk::open_period,
-    page::{download, escape, html, layout, PageError, PageResult, XLSX},
+    page::{download, escape, html, layout, PageError, PageResult, DOCX, XLSX},
     vn, AppState,
 };
 use crate::{
@@ -32,6 +32,7 @@ use crate::{
     db::{audit, listings, now_utc, periods, plans::Plan, DbConnection},
     domain::period::{to_local, Month},
     error::{AppError, AppResult},
+    narrative::{self, layout::NarrativeLayout},
 };
 
 #[derive(Deserialize, Default)]
@@ -209,7 +210,7 @@ pub async fn period_dashboard(
         r#"<h1>Tình hình báo cáo {month}</h1><p class="muted">Kế hoạch {plan} · {deadline}</p>
 {chooser}
 <p class="summary"><span>{expected} đơn vị phải báo cáo</span><span class="ok">{on_time} đúng hạn</span><span class="warn">{late} trễ hạn</span><span class="error">{missing} chưa báo cáo</span></p>
-<p class="actions"><a class="button" href="/thuong-truc/tong-hop?ke-hoach={plan_id}&amp;ky={period}">Tải báo cáo tổng hợp (Excel)</a> <a class="button secondary" href="/thuong-truc/ma-tran?ke-hoach={plan_id}&amp;ky={period}">Theo dõi nhiều kỳ</a> <a class="button secondary" href="/thuong-truc/nhac-bao-cao?ke-hoach={plan_id}&amp;ky={period}">Nhắc báo cáo</a></p>"#,
+<p class="actions"><a class="button" href="/thuong-truc/tong-hop?ke-hoach={plan_id}&amp;ky={period}">Tải báo cáo tổng hợp (Excel)</a> <a class="button" href="/thuong-truc/bao-cao?ke-hoach={plan_id}&amp;ky={period}">Tải dự thảo báo cáo (Word)</a> <a class="button secondary" href="/thuong-truc/ma-tran?ke-hoach={plan_id}&amp;ky={period}">Theo dõi nhiều kỳ</a> <a class="button secondary" href="/thuong-truc/nhac-bao-cao?ke-hoach={plan_id}&amp;ky={period}">Nhắc báo cáo</a></p>"#,
         month = sel.month.label(),
         plan = escape(&plan_label(&sel.plan)),
         chooser = chooser(&sel, "/thuong-truc", &extra),
@@ -310,6 +311,46 @@ pub async fn consolidated_download(
         .await
         .map_err(PageError::from)?;
     Ok(download(bytes, &name, XLSX))
+}
+
+/// The narrative draft report (.docx) of the selected period: the same consolidation as the
+/// workbook download, so its figures are the workbook's.
+#[get("/thuong-truc/bao-cao")]
+pub async fn narrative_download(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<PeriodQuery>,
+) -> PageResult {
+    user.require_secretariat()?;
+    let query = query.into_inner();
+    let actor = user.actor();
+    let (bytes, name) = state
+        .db
+        .run(move |conn| {
+            let (sel, c) = load(conn, &query, true)?;
+            let layout = NarrativeLayout::load(None)?;
+            let today = to_local(Utc::now().naive_utc()).date();
+            let bytes = narrative::write(
+                &c,
+                &layout,
+                &WriteOptions {
+                    report_date: today,
+                    number: None,
+                },
+            )?;
+            audit::record(
+                conn,
+                &actor,
+                "report.download",
+                "plan",
+                Some(sel.plan.id.to_string()),
+                Some(sel.month.to_string()),
+            )?;
+            Ok((bytes, narrative::file_name(&c)))
+        })
+        .await
+        .map_err(PageError::from)?;
+    Ok(download(bytes, &name, DOCX))
 }
 
 #[get("/thuong-truc/ma-tran")]
