@@ -1,13 +1,19 @@
 //! The secretariat's reminder page against the real application and a real SMTP server, on
 //! both backends: the preview names who would be reminded now and why the others would not;
 //! "Gửi nhắc ngay" refuses a form without the session's CSRF token, then sends each due step
-//! once; the log and the dashboard show what went out; a clerk cannot open the page.
+//! once; the log and the dashboard show what went out; a clerk cannot open the page. And
+//! `tonghop serve` with a mail server configured sends due reminders on its own.
 
 mod common;
 #[path = "support/smtp.rs"]
 mod smtp;
 #[path = "support/web_client.rs"]
 mod web_client;
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
 
 use chrono::{NaiveTime, Utc};
 use common::{TestApp, TestDb};
@@ -22,21 +28,11 @@ use tonghop::{
 };
 use web_client::Client;
 
-fn reminder_page(test_db: TestDb) {
-    let Some(sink) = SmtpSink::start() else {
-        return;
-    };
-    let mut config = test_db.config();
-    config.smtp.host = Some("127.0.0.1".into());
-    config.smtp.port = sink.port;
-    config.smtp.security = SmtpSecurity::None;
-    // Steps fall due at midnight, so that "today" has one whatever the hour of the test.
-    config.remind.hour = 0;
-    let app = TestApp::spawn(config);
-    let conn: &mut DbConnection = &mut app.db.get().unwrap();
+/// The demo, and a current period whose deadline is the next working day: with steps at
+/// midnight, its "one day before" step is due today (or on the last working day, on a
+/// weekend).
+fn demo_with_a_step_due_today(conn: &mut DbConnection) -> (i64, Month) {
     let plan_id = demo::load(conn).unwrap().plan_id;
-    // A current period whose deadline is the next working day: its "one day before" step is
-    // today (or the last working day, on a weekend).
     let today = to_local(Utc::now().naive_utc()).date();
     let month = Month::of(today);
     let deadline = Calendar::bundled()
@@ -50,6 +46,22 @@ fn reminder_page(test_db: TestDb) {
         to_utc(deadline),
     )
     .unwrap();
+    (plan_id, month)
+}
+
+fn reminder_page(test_db: TestDb) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let mut config = test_db.config();
+    config.smtp.host = Some("127.0.0.1".into());
+    config.smtp.port = sink.port;
+    config.smtp.security = SmtpSecurity::None;
+    // Steps fall due at midnight, so that "today" has one whatever the hour of the test.
+    config.remind.hour = 0;
+    let app = TestApp::spawn(config);
+    let conn: &mut DbConnection = &mut app.db.get().unwrap();
+    let (plan_id, month) = demo_with_a_step_due_today(conn);
     // Sở Tư pháp has reported already.
     let reported = tonghop::db::agencies::find_by_spelling(conn, "Trà Vinh", "Sở Tư pháp")
         .unwrap()
@@ -127,8 +139,57 @@ fn reminder_page(test_db: TestDb) {
     );
 }
 
+/// `tonghop serve` with a mail server configured sends due reminders by itself.
+fn serve_sends_by_itself(test_db: TestDb) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    {
+        let db = test_db.open();
+        demo_with_a_step_due_today(&mut db.get().unwrap());
+    }
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_tonghop"))
+        .arg("serve")
+        .current_dir(test_db.dir.path())
+        .env("TONGHOP_DATABASE_URL", &test_db.url)
+        .env("TONGHOP_LISTEN", "127.0.0.1:0")
+        .env("TONGHOP_WORKERS", "1")
+        .env("TONGHOP_LOG", "warn")
+        .env("TONGHOP_SMTP_HOST", "127.0.0.1")
+        .env("TONGHOP_SMTP_PORT", sink.port.to_string())
+        .env("TONGHOP_SMTP_SECURITY", "none")
+        .env("TONGHOP_REMIND_HOUR", "0")
+        .env("TONGHOP_REMIND_INTERVAL_SECS", "10")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tonghop serve");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while sink.messages().len() < 5 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // One more interval: nothing is sent twice.
+    std::thread::sleep(Duration::from_secs(11));
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let messages = sink.messages();
+    assert!(
+        messages.len() >= 5,
+        "serve sent {} reminders",
+        messages.len()
+    );
+    let mut recipients: Vec<&str> = messages.iter().map(|m| m.to.as_str()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), messages.len(), "each agency once");
+    assert!(messages
+        .iter()
+        .all(|m| m.subject.starts_with("[Nhắc báo cáo]")));
+}
+
 use smtp::SmtpSink;
 
 on_both_backends! {
     page => reminder_page;
+    serve_loop => serve_sends_by_itself;
 }
