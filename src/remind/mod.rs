@@ -158,6 +158,8 @@ pub fn send_pass(
 ) -> AppResult<PassSummary> {
     let mut summary = PassSummary::default();
     let mut settings: HashMap<i64, PlanSetting> = HashMap::new();
+    // (plan, period) → deadline (UTC), loaded once per pass, not once per message.
+    let mut deadlines: HashMap<(i64, String), Option<NaiveDateTime>> = HashMap::new();
     let layout = TemplateLayout::load()?;
     loop {
         let batch = {
@@ -177,7 +179,21 @@ pub fn send_pass(
                 }
             }
             let setting = &settings[&reminder.plan_id];
-            let outcome = deliver(&mut conn, mailer, config, setting, &layout, &reminder, now)?;
+            let period_key = (reminder.plan_id, reminder.period.clone());
+            if !deadlines.contains_key(&period_key) {
+                let deadline = match Month::parse(&reminder.period) {
+                    Some(month) => {
+                        standing::period_standing(&mut conn, reminder.plan_id, month, now)?
+                            .map(|p| p.deadline)
+                    }
+                    None => None,
+                };
+                deadlines.insert(period_key.clone(), deadline);
+            }
+            let deadline = deadlines[&period_key].unwrap_or(reminder.due_at);
+            let outcome = deliver(
+                &mut conn, mailer, config, setting, &layout, &reminder, deadline, now,
+            )?;
             let (action, detail) = match &outcome {
                 Outcome::Sent { .. } => {
                     summary.sent += 1;
@@ -212,7 +228,10 @@ pub fn send_pass(
     }
 }
 
-/// Checks, renders and sends one claimed reminder.
+/// Checks, renders and sends one claimed reminder. An agency that reported since the step
+/// was planned gets nothing: checked against the later of `now` and the real time, so a pass
+/// run for a past moment (`--at`) does not remind an agency that has reported since.
+#[allow(clippy::too_many_arguments)]
 fn deliver(
     conn: &mut DbConnection,
     mailer: &Mailer,
@@ -220,6 +239,7 @@ fn deliver(
     setting: &PlanSetting,
     layout: &TemplateLayout,
     reminder: &Reminder,
+    deadline: NaiveDateTime,
     now: NaiveDateTime,
 ) -> AppResult<Outcome> {
     if let Some(at) = standing::reported_at(
@@ -234,7 +254,7 @@ fn deliver(
         });
     }
     let recipients: Recipients = serde_json::from_str(&reminder.recipients).unwrap_or_default();
-    let (text, attachment) = match compose(conn, config, setting, layout, reminder) {
+    let (text, attachment) = match compose(conn, config, setting, layout, reminder, deadline) {
         Ok(composed) => composed,
         Err(error) => return Ok(Outcome::Failed { error }),
     };
@@ -271,6 +291,7 @@ fn compose(
     setting: &PlanSetting,
     layout: &TemplateLayout,
     reminder: &Reminder,
+    deadline: NaiveDateTime,
 ) -> Result<(email::EmailText, Option<AttachedFile>), String> {
     let plan = &setting.plan;
     let month = Month::parse(&reminder.period)
@@ -281,14 +302,17 @@ fn compose(
         .iter()
         .copied()
         .find(|s| s.name() == reminder.step)
+        // The ladder changed after the step was planned: its name still tells the offset.
         .unwrap_or(Step {
-            offset: 0,
+            offset: reminder
+                .step
+                .trim_start_matches('T')
+                .trim_start_matches('+')
+                .parse()
+                .unwrap_or(0),
             escalate: false,
         });
     let agency = agencies::get(conn, reminder.agency_id).map_err(|e| e.to_string())?;
-    let window =
-        standing::period_standing(conn, plan.id, month, now_utc()).map_err(|e| e.to_string())?;
-    let deadline = window.map(|w| w.deadline).unwrap_or(reminder.due_at);
     let gathered =
         template::gather(conn, &plan.id.to_string(), &agency.name, &reminder.period).ok();
     let tasks = gathered
