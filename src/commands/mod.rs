@@ -6,6 +6,7 @@ pub mod ingest;
 pub mod ingest_dir;
 pub mod plan;
 pub mod template;
+pub mod token;
 
 use std::path::Path;
 

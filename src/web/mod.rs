@@ -13,10 +13,12 @@
 //! - `/quan-tri…`: administrators' users and audit log ([`admin`]).
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod clerk;
 mod health;
 mod home;
+pub mod intake;
 pub mod multipart;
 pub mod page;
 mod request_log;
@@ -57,7 +59,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::users_page)
         .service(admin::create_user)
         .service(admin::reset_password)
-        .service(admin::audit_log);
+        .service(admin::audit_log)
+        .service(admin::tokens::tokens_page)
+        .service(admin::tokens::create_token)
+        .service(admin::tokens::revoke_token)
+        .service(admin::plans::plans_page)
+        .service(admin::plans::import_plan)
+        .service(admin::plans::review)
+        .service(admin::plans::activate)
+        .service(admin::registry::agencies_page)
+        .service(admin::registry::edit_page)
+        .service(admin::registry::save)
+        .service(api::scope());
 }
 
 #[get("/static/style.css")]

@@ -271,6 +271,28 @@ pub async fn period_dashboard(
     Ok(html(layout("Tình hình báo cáo", Some(&user), &body)))
 }
 
+/// The consolidated workbook of a plan's month and its file name, as the page and the API
+/// (`/api/v1/plans/{plan}/periods/{period}/consolidated.xlsx`) serve it.
+pub fn consolidated_workbook(
+    conn: &mut DbConnection,
+    plan: &Plan,
+    month: Month,
+) -> AppResult<(Vec<u8>, String)> {
+    let c = Consolidated::build(data::load(conn, plan.id, month)?, Options::default());
+    let layout = Layout::load(None)?;
+    let today = to_local(Utc::now().naive_utc()).date();
+    let bytes = workbook::write(
+        &c,
+        &layout,
+        &WriteOptions {
+            report_date: today,
+            number: None,
+        },
+    )?;
+    let number = plan_label(plan).replace(['/', ' '], "-");
+    Ok((bytes, format!("Tong_hop_{number}_{month}.xlsx")))
+}
+
 #[get("/thuong-truc/tong-hop")]
 pub async fn consolidated_download(
     state: web::Data<AppState>,
@@ -283,17 +305,8 @@ pub async fn consolidated_download(
     let (bytes, name) = state
         .db
         .run(move |conn| {
-            let (sel, c) = load(conn, &query, true)?;
-            let layout = Layout::load(None)?;
-            let today = to_local(Utc::now().naive_utc()).date();
-            let bytes = workbook::write(
-                &c,
-                &layout,
-                &WriteOptions {
-                    report_date: today,
-                    number: None,
-                },
-            )?;
+            let sel = select(conn, query.plan, query.ky.as_deref())?;
+            let (bytes, name) = consolidated_workbook(conn, &sel.plan, sel.month)?;
             audit::record(
                 conn,
                 &actor,
@@ -302,8 +315,7 @@ pub async fn consolidated_download(
                 Some(sel.plan.id.to_string()),
                 Some(sel.month.to_string()),
             )?;
-            let number = plan_label(&sel.plan).replace(['/', ' '], "-");
-            Ok((bytes, format!("Tong_hop_{number}_{}.xlsx", sel.month)))
+            Ok((bytes, name))
         })
         .await
         .map_err(PageError::from)?;
