@@ -438,7 +438,7 @@ fn the_secretariat_reads_the_status_and_downloads_the_workbook(db: TestDb) {
     let token = token_for(&app, "thuongtruc");
     let report = filled_report(&app, plan_id, "Báo cáo qua API");
     // The secretariat uploads for a named agency (the agency is required).
-    let path = format!("/api/v1/submissions?plan=13%2FKH-UBND&period=2022-11");
+    let path = "/api/v1/submissions?plan=13%2FKH-UBND&period=2022-11".to_string();
     let refused = post_file(&app, &path, &token, "bc.xlsx", &report);
     assert_eq!(refused.status, 400);
     assert!(refused.json()["error"]["message"]

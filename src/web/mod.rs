@@ -10,7 +10,14 @@
 //! - `/bao-cao/{id}…`: one submission, its original and annotated copy ([`submission`]);
 //! - `/thuong-truc…`: the secretariat's dashboard, consolidated workbook, matrix
 //!   ([`secretariat`]);
-//! - `/quan-tri…`: administrators' users and audit log ([`admin`]).
+//! - `/quan-tri…`: administrators' users and audit log ([`admin`]), plan import with review
+//!   and activation ([`admin::plans`]), the agency registry ([`admin::registry`]), API tokens
+//!   ([`admin::tokens`]).
+//!
+//! The JSON API lives under `/api/v1` ([`api`]): bearer tokens instead of cookies, JSON
+//! errors, an OpenAPI document. The page upload and the API upload share one path
+//! ([`intake`]), and the consolidated workbook one function
+//! ([`secretariat::consolidated_workbook`]), so the two faces cannot drift apart.
 
 pub mod admin;
 pub mod api;
