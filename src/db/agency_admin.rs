@@ -11,6 +11,7 @@ use super::{
     schema::{agencies as agency_table, agency_aliases},
     DbConnection,
 };
+pub use crate::domain::agency_registry::looks_like_email;
 use crate::{
     domain::fold::fold,
     error::{AppError, AppResult},
@@ -150,7 +151,7 @@ fn follows_to(conn: &mut DbConnection, start: i64, target: i64) -> AppResult<boo
 }
 
 /// Splits a form field into e-mail addresses (commas, semicolons, spaces or lines) and checks
-/// each has the shape `name@domain.tld`.
+/// each with the registry's own rule ([`looks_like_email`]), as `agencies import` does.
 pub fn parse_emails(text: &str) -> AppResult<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for part in text.split([',', ';', '\n', '\r', ' ', '\t']) {
@@ -168,19 +169,6 @@ pub fn parse_emails(text: &str) -> AppResult<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-pub fn looks_like_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.contains(char::is_whitespace)
-        && !domain.contains('@')
-        && !text.contains(['<', '>', '"', '\''])
 }
 
 #[cfg(test)]
