@@ -79,19 +79,14 @@ fn select(
     })
 }
 
-/// The consolidation of the selected period: in full for the workbook, or only the standing
-/// of each agency (no report rows) for the dashboard and the matrix.
-fn load(
+/// The standing of each agency in the selected period (no report rows), for the dashboard
+/// and the matrix; the workbook loads in full ([`consolidated_workbook`]).
+fn load_standing(
     conn: &mut DbConnection,
     query: &PeriodQuery,
-    full: bool,
 ) -> AppResult<(Selection, Consolidated)> {
     let selection = select(conn, query.plan, query.ky.as_deref())?;
-    let period_data = if full {
-        data::load(conn, selection.plan.id, selection.month)?
-    } else {
-        data::load_with(conn, selection.plan.id, selection.month, data::Rows::Skip)?
-    };
+    let period_data = data::load_with(conn, selection.plan.id, selection.month, data::Rows::Skip)?;
     let c = Consolidated::build(period_data, Options::default());
     Ok((selection, c))
 }
@@ -153,7 +148,7 @@ pub async fn period_dashboard(
             ky: query.ky.clone(),
             ..PeriodQuery::default()
         };
-        state.db.run(move |conn| load(conn, &q, false)).await?
+        state.db.run(move |conn| load_standing(conn, &q)).await?
     };
     let lines: Vec<Line> = c
         .timeliness
@@ -330,7 +325,10 @@ pub async fn matrix(
 ) -> PageResult {
     user.require_secretariat()?;
     let query = query.into_inner();
-    let (sel, c) = state.db.run(move |conn| load(conn, &query, false)).await?;
+    let (sel, c) = state
+        .db
+        .run(move |conn| load_standing(conn, &query))
+        .await?;
     let mut body = format!(
         r#"<h1>Theo dõi báo cáo nhiều kỳ</h1><p class="muted">Kế hoạch {} · các tháng đến {}</p>{}"#,
         escape(&plan_label(&sel.plan)),
