@@ -186,6 +186,9 @@ pub enum Command {
     /// kế nhiệm sau sắp xếp 2025).
     #[command(subcommand)]
     Agencies(AgencyCommand),
+    /// Mã truy cập API (/api/v1) cho một tài khoản.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Nội bộ: đọc một bảng tính từ stdin trong tiến trình con có giới hạn (máy chủ tự gọi).
     #[command(hide = true)]
     ReadSheet(crate::ingest::read::ReadSheetArgs),
@@ -271,6 +274,20 @@ pub enum PlanCommand {
         /// Kỳ báo cáo để xem ngày nhắc, dạng 2023-11 (mặc định: tháng hiện tại).
         #[arg(long)]
         period: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Cấp mã truy cập API mới cho một tài khoản và in ra một lần duy nhất (hệ thống chỉ lưu
+    /// mã băm). Mã của văn thư chỉ dùng được cho cơ quan của văn thư đó.
+    Create {
+        /// Tên đăng nhập của tài khoản.
+        #[arg(long)]
+        login: String,
+        /// Ghi chú để nhận ra mã (ví dụ: "Hệ thống quản lý văn bản").
+        #[arg(long, default_value = "")]
+        name: String,
     },
 }
 
@@ -488,6 +505,10 @@ pub fn run(cli: Cli) -> AppResult<()> {
                 }
                 AgencyCommand::List { province } => commands::agencies::list(&db, &province),
             }
+        }
+        Command::Token(TokenCommand::Create { login, name }) => {
+            let db = open_database(&config)?;
+            commands::token::create(&db, &login, &name)
         }
         Command::Demo { load_only } => {
             let db = open_database(&config)?;

@@ -34,6 +34,15 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// No credentials, or credentials that are not valid (API: a missing or wrong token).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Valid credentials that do not allow this request.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A request body over the configured limit (bytes allowed).
+    #[error("Tệp quá lớn: chỉ nhận tệp đến {0} byte.")]
+    TooLarge(usize),
     #[error("Lỗi vào/ra: {0}")]
     Io(#[from] std::io::Error),
     #[error("Lỗi nội bộ: {0}")]
@@ -57,6 +66,9 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::Conflict(_) => "conflict",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::TooLarge(_) => "too_large",
             AppError::Io(_) => "io",
             AppError::Internal(_) => "internal",
         }
@@ -66,9 +78,12 @@ impl AppError {
     /// for the server's (the details go to the log).
     pub fn public_message(&self) -> String {
         match self {
-            AppError::NotFound(_) | AppError::BadRequest(_) | AppError::Conflict(_) => {
-                self.to_string()
-            }
+            AppError::NotFound(_)
+            | AppError::BadRequest(_)
+            | AppError::Conflict(_)
+            | AppError::Unauthorized(_)
+            | AppError::Forbidden(_)
+            | AppError::TooLarge(_) => self.to_string(),
             AppError::Pool(_) | AppError::DatabaseConnect { .. } => {
                 "Hệ thống đang quá tải hoặc mất kết nối cơ sở dữ liệu. Vui lòng thử lại sau ít phút."
                     .to_string()
@@ -97,6 +112,9 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Pool(_) | AppError::DatabaseConnect { .. } => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -107,7 +125,14 @@ impl ResponseError for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, code = self.code(), "request failed");
         }
-        HttpResponse::build(status)
-            .json(json!({"error": {"code": self.code(), "message": self.public_message()}}))
+        let mut response = HttpResponse::build(status);
+        if let AppError::Unauthorized(_) = self {
+            response.insert_header(("WWW-Authenticate", "Bearer realm=\"tonghop\""));
+        }
+        if let AppError::TooLarge(_) = self {
+            // The rest of the body is not read: the connection cannot be reused.
+            response.insert_header(("Connection", "close"));
+        }
+        response.json(json!({"error": {"code": self.code(), "message": self.public_message()}}))
     }
 }

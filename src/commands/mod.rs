@@ -8,6 +8,7 @@ pub mod plan;
 pub mod remind;
 pub mod report;
 pub mod template;
+pub mod token;
 
 use std::path::Path;
 

@@ -26,9 +26,9 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
     let bytes = read_input(path)?;
     let name = file_name(path);
     let mut conn = db.get()?;
-    let (draft, parse_findings) = parse(&mut conn, &bytes, &name, options.province)?;
-    let (plan_id, mut findings, summary) = match options.update {
+    let (plan_id, all_findings, summary) = match options.update {
         Some(key) => {
+            let (draft, parse_findings) = parse(&mut conn, &bytes, &name, options.province)?;
             let plan = plans::find(&mut conn, key)?;
             let update = plans::update_from_draft(&mut conn, plan.id, &draft)?;
             if options.activate {
@@ -38,10 +38,14 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
                 "Đã cập nhật kế hoạch số {}: {} nhiệm vụ giữ nguyên mã được cập nhật, {} nhiệm vụ mới, {} nhiệm vụ không còn trong danh mục (được lưu trữ, không xóa).",
                 plan.id, update.updated, update.added, update.retired
             );
-            (plan.id, update.findings, summary)
+            (
+                plan.id,
+                merge_findings(parse_findings, update.findings),
+                summary,
+            )
         }
         None => {
-            let stored = plans::store_draft(&mut conn, &draft, Some(&name), options.activate)?;
+            let new = import_new(&mut conn, &bytes, &name, options.province, options.activate)?;
             let state = if options.activate {
                 "đang áp dụng"
             } else {
@@ -49,12 +53,12 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
             };
             let summary = format!(
                 "Đã nhập kế hoạch {} của tỉnh {} với số thứ tự {}: {} nhiệm vụ, trạng thái {state}.",
-                draft.plan.number.as_deref().unwrap_or("(chưa có số)"),
-                draft.plan.province.as_deref().unwrap_or(""),
-                stored.plan_id,
-                draft.tasks.len()
+                new.number.as_deref().unwrap_or("(chưa có số)"),
+                new.province,
+                new.plan_id,
+                new.tasks
             );
-            (stored.plan_id, stored.findings, summary)
+            (new.plan_id, new.findings, summary)
         }
     };
     audit::record(
@@ -69,16 +73,6 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
         Some(plan_id.to_string()),
         Some(name.clone()),
     )?;
-    // The importer already warned about names it could not resolve; the store's findings
-    // about the same names (located by name) would say it twice.
-    findings.retain(|f| {
-        let name = f.where_.as_deref().unwrap_or_default();
-        !parse_findings
-            .iter()
-            .any(|p| p.message.contains(&format!("«{name}»")))
-    });
-    let mut all_findings = parse_findings;
-    all_findings.append(&mut findings);
     if options.json {
         let stored = plans::draft_of(&mut conn, plan_id)?;
         let output = json!({"plan": stored.plan, "tasks": stored.tasks, "findings": all_findings});
@@ -95,6 +89,51 @@ pub fn import(db: &Db, path: &Path, options: &ImportOptions) -> AppResult<()> {
         println!("Áp dụng kế hoạch: tonghop plan activate {plan_id}");
     }
     Ok(())
+}
+
+/// A plan imported as a new plan.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    pub plan_id: i64,
+    pub number: Option<String>,
+    pub province: String,
+    pub tasks: usize,
+    /// What the importer and the store found, without repeats.
+    pub findings: Vec<Finding>,
+}
+
+/// Parses a plan document (or a review workbook) and stores it as a new plan: a draft, or
+/// active with `activate`. The one import path of the CLI and the administrators' page.
+pub fn import_new(
+    conn: &mut DbConnection,
+    bytes: &[u8],
+    name: &str,
+    province: Option<&str>,
+    activate: bool,
+) -> AppResult<NewPlan> {
+    let (draft, parse_findings) = parse(conn, bytes, name, province)?;
+    let stored = plans::store_draft(conn, &draft, Some(name), activate)?;
+    Ok(NewPlan {
+        plan_id: stored.plan_id,
+        number: draft.plan.number.clone(),
+        province: draft.plan.province.clone().unwrap_or_default(),
+        tasks: draft.tasks.len(),
+        findings: merge_findings(parse_findings, stored.findings),
+    })
+}
+
+/// The importer already warned about names it could not resolve; the store's findings about
+/// the same names (located by name) would say it twice.
+fn merge_findings(parse_findings: Vec<Finding>, mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.retain(|f| {
+        let name = f.where_.as_deref().unwrap_or_default();
+        !parse_findings
+            .iter()
+            .any(|p| p.message.contains(&format!("«{name}»")))
+    });
+    let mut all = parse_findings;
+    all.append(&mut findings);
+    all
 }
 
 /// Parses the file into a draft: our own review workbook read back exactly, anything else

@@ -7,11 +7,14 @@
 //! runs on actix's blocking pool ([`Db::run`]), never on the async executor.
 
 pub mod agencies;
+pub mod agency_admin;
+pub mod api_tokens;
 pub mod audit;
 pub mod connection;
 pub mod listings;
 pub mod migrations;
 pub mod periods;
+pub mod plan_imports;
 pub mod plans;
 pub mod reminders;
 pub mod schema;

@@ -203,6 +203,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        prefix -> Text,
+        user_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    plan_imports (plan_id) {
+        plan_id -> BigInt,
+        source_file_name -> Text,
+        findings -> Text,
+        imported_by -> Nullable<BigInt>,
+        imported_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agency_aliases -> agencies (agency_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(task_groups -> plans (plan_id));
@@ -221,6 +244,9 @@ diesel::joinable!(reminders -> plans (plan_id));
 diesel::joinable!(reminders -> agencies (agency_id));
 diesel::joinable!(audit_log -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(plan_imports -> plans (plan_id));
+diesel::joinable!(plan_imports -> users (imported_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -238,4 +264,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     sessions,
     login_failures,
+    api_tokens,
+    plan_imports,
 );

@@ -1,4 +1,10 @@
-//! Administrators' pages: accounts (create, reset a password) and the audit log.
+//! Administrators' pages: accounts (create, reset a password) and the audit log here; API
+//! tokens ([`tokens`]), plan import with review ([`plans`]) and the agency registry ([`registry`]) in
+//! their own files.
+
+pub mod plans;
+pub mod registry;
+pub mod tokens;
 
 use actix_web::{get, post, web};
 use serde::Deserialize;

@@ -10,13 +10,22 @@
 //! - `/bao-cao/{id}…`: one submission, its original and annotated copy ([`submission`]);
 //! - `/thuong-truc…`: the secretariat's dashboard, consolidated workbook, narrative report
 //!   draft, matrix, reminder preview, "send now" and log ([`secretariat`]);
-//! - `/quan-tri…`: administrators' users and audit log ([`admin`]).
+//! - `/quan-tri…`: administrators' users and audit log ([`admin`]), plan import with review
+//!   and activation ([`admin::plans`]), the agency registry ([`admin::registry`]), API tokens
+//!   ([`admin::tokens`]).
+//!
+//! The JSON API lives under `/api/v1` ([`api`]): bearer tokens instead of cookies, JSON
+//! errors, an OpenAPI document. The page upload and the API upload share one path
+//! ([`intake`]), and the consolidated workbook one function
+//! ([`secretariat::consolidated_workbook`]), so the two faces cannot drift apart.
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod clerk;
 mod health;
 mod home;
+pub mod intake;
 pub mod multipart;
 pub mod page;
 mod request_log;
@@ -60,7 +69,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(admin::users_page)
         .service(admin::create_user)
         .service(admin::reset_password)
-        .service(admin::audit_log);
+        .service(admin::audit_log)
+        .service(admin::tokens::tokens_page)
+        .service(admin::tokens::create_token)
+        .service(admin::tokens::revoke_token)
+        .service(admin::plans::plans_page)
+        .service(admin::plans::import_plan)
+        .service(admin::plans::review)
+        .service(admin::plans::activate)
+        .service(admin::registry::agencies_page)
+        .service(admin::registry::edit_page)
+        .service(admin::registry::save)
+        .service(api::scope());
 }
 
 #[get("/static/style.css")]

@@ -30,7 +30,10 @@ pub fn layout(title: &str, user: Option<&CurrentUser>, body: &str) -> String {
                 Role::Admin => &[
                     ("/thuong-truc", "Tình hình báo cáo"),
                     ("/thuong-truc/nhac-bao-cao", "Nhắc báo cáo"),
+                    ("/quan-tri/ke-hoach", "Kế hoạch"),
+                    ("/quan-tri/co-quan", "Cơ quan"),
                     ("/quan-tri/tai-khoan", "Tài khoản"),
+                    ("/quan-tri/api-token", "Mã API"),
                     ("/quan-tri/nhat-ky", "Nhật ký"),
                 ],
             };
@@ -143,7 +146,11 @@ impl std::fmt::Display for PageError {
 
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
-        PageError::App(e)
+        match e {
+            AppError::TooLarge(max) => PageError::TooLarge(max),
+            AppError::Forbidden(message) => PageError::Forbidden(message),
+            e => PageError::App(e),
+        }
     }
 }
 

@@ -31,12 +31,23 @@ use crate::{
 
 /// The submission if this user may see it; NotFound otherwise.
 fn visible(conn: &mut DbConnection, user: &CurrentUser, id: i64) -> AppResult<Submission> {
+    visible_to(conn, user.role, user.agency_id, user.user_id, id)
+}
+
+/// The submission if a user with this role (and agency) may see it; NotFound otherwise, so
+/// a clerk cannot even learn which ids exist. Shared by the pages and the API.
+pub fn visible_to(
+    conn: &mut DbConnection,
+    role: Role,
+    agency_id: Option<i64>,
+    user_id: i64,
+    id: i64,
+) -> AppResult<Submission> {
     let submission = submissions::get(conn, id)?;
-    let allowed = match user.role {
+    let allowed = match role {
         Role::Secretariat | Role::Admin => true,
         Role::Clerk => {
-            user.agency_id == Some(submission.agency_id)
-                || submission.uploaded_by == Some(user.user_id)
+            agency_id == Some(submission.agency_id) || submission.uploaded_by == Some(user_id)
         }
     };
     if allowed {

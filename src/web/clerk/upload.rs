@@ -1,25 +1,20 @@
 //! The upload: a plain multipart form (works without JavaScript; `upload.js` only adds
 //! drag-and-drop and a size check before sending).
 //!
-//! The size limit is enforced before the body is read whole: a declared Content-Length over
-//! the limit is refused at once, and a body without one (chunked) is read only up to the
-//! limit. The body is read completely before a pooled database connection is taken, and the
-//! blocking ingest (isolated reader, matching, storing) runs on the blocking pool.
+//! The size limit and the rule on what a clerk may report for are those of
+//! [`super::super::intake`], shared with the API: the body is refused before being read whole
+//! when over the limit, and the upload always goes to the clerk's own agency.
 
 use actix_web::{post, web, HttpRequest};
 
 use super::super::{
     auth::CurrentUser,
+    intake::{self, Intake},
     multipart,
     page::{see_other, PageError, PageResult},
     AppState,
 };
-use crate::{
-    commands::ingest::content_type_of,
-    db::{agencies, audit, listings},
-    error::AppError,
-    ingest::pipeline::{self, Reader, Upload},
-};
+use crate::{error::AppError, ingest::pipeline::Reader};
 
 /// Room for the form's other fields and the multipart framing around the file.
 pub const FORM_OVERHEAD: usize = 64 * 1024;
@@ -33,15 +28,6 @@ pub async fn upload(
 ) -> PageResult {
     let agency_id = user.agency()?;
     let max = state.config.upload.max_bytes;
-    let limit = max + FORM_OVERHEAD;
-    let declared = req
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(PageError::TooLarge(max));
-    }
     let content_type = req
         .headers()
         .get("content-type")
@@ -50,22 +36,7 @@ pub async fn upload(
     let boundary = multipart::boundary(content_type).ok_or_else(|| {
         AppError::BadRequest("Biểu mẫu gửi tệp không hợp lệ (cần multipart/form-data).".into())
     })?;
-    let body = match payload.to_bytes_limited(limit).await {
-        Ok(Ok(body)) => body,
-        Err(_) => return Err(PageError::TooLarge(max)),
-        // The application's PayloadConfig may stop the stream first.
-        Ok(Err(e))
-            if matches!(
-                e.as_error::<actix_web::error::PayloadError>(),
-                Some(actix_web::error::PayloadError::Overflow)
-            ) =>
-        {
-            return Err(PageError::TooLarge(max))
-        }
-        Ok(Err(e)) => {
-            return Err(AppError::BadRequest(format!("Không nhận được trọn tệp: {e}")).into())
-        }
-    };
+    let body = intake::read_body(&req, payload, max + FORM_OVERHEAD, max).await?;
     let parts = multipart::parse(&body, &boundary)
         .ok_or_else(|| AppError::BadRequest("Biểu mẫu gửi tệp không đọc được.".into()))?;
     drop(body);
@@ -95,47 +66,24 @@ pub async fn upload(
     let reader = Reader::from_config(&state.config.upload);
     let actor = user.actor();
     let user_id = user.user_id;
+    // The agency is the clerk's own, never one named by the form.
     let result = state
         .db
         .run(move |conn| {
-            // The agency is the clerk's own, never one named by the form, and the plan one
-            // in which it has tasks.
-            let agency = agencies::get(conn, agency_id)?;
-            if !listings::plans_of_agency(conn, agency_id)?
-                .iter()
-                .any(|p| p.id.to_string() == plan)
-            {
-                return Err(AppError::BadRequest(format!(
-                    "{} không có nhiệm vụ trong kế hoạch này nên không gửi báo cáo cho kế hoạch này được.",
-                    agency.name
-                )));
-            }
-            let result = pipeline::ingest(
+            intake::store(
                 conn,
                 &reader,
-                &Upload {
+                &Intake {
+                    agency_id,
                     plan: &plan,
-                    agency: &agency.name,
                     period: &period,
                     file_name: &file_name,
-                    content_type: content_type_of(&file_name),
                     bytes: &bytes,
-                    uploaded_by: Some(user_id),
+                    uploaded_by: user_id,
+                    actor: &actor,
+                    action: "submission.upload",
                 },
-            )?;
-            audit::record(
-                conn,
-                &actor,
-                "submission.upload",
-                "submission",
-                Some(result.submission.id.to_string()),
-                Some(format!(
-                    "{file_name} ({} byte, {})",
-                    bytes.len(),
-                    result.submission.outcome
-                )),
-            )?;
-            Ok(result)
+            )
         })
         .await?;
     Ok(see_other(&format!(

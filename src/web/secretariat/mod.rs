@@ -82,19 +82,14 @@ fn select(
     })
 }
 
-/// The consolidation of the selected period: in full for the workbook, or only the standing
-/// of each agency (no report rows) for the dashboard and the matrix.
-fn load(
+/// The standing of each agency in the selected period (no report rows), for the dashboard
+/// and the matrix; the workbook loads in full ([`consolidated_workbook`]).
+fn load_standing(
     conn: &mut DbConnection,
     query: &PeriodQuery,
-    full: bool,
 ) -> AppResult<(Selection, Consolidated)> {
     let selection = select(conn, query.plan, query.ky.as_deref())?;
-    let period_data = if full {
-        data::load(conn, selection.plan.id, selection.month)?
-    } else {
-        data::load_with(conn, selection.plan.id, selection.month, data::Rows::Skip)?
-    };
+    let period_data = data::load_with(conn, selection.plan.id, selection.month, data::Rows::Skip)?;
     let c = Consolidated::build(period_data, Options::default());
     Ok((selection, c))
 }
@@ -156,7 +151,7 @@ pub async fn period_dashboard(
             ky: query.ky.clone(),
             ..PeriodQuery::default()
         };
-        state.db.run(move |conn| load(conn, &q, false)).await?
+        state.db.run(move |conn| load_standing(conn, &q)).await?
     };
     let lines: Vec<Line> = c
         .timeliness
@@ -274,6 +269,28 @@ pub async fn period_dashboard(
     Ok(html(layout("Tình hình báo cáo", Some(&user), &body)))
 }
 
+/// The consolidated workbook of a plan's month and its file name, as the page and the API
+/// (`/api/v1/plans/{plan}/periods/{period}/consolidated.xlsx`) serve it.
+pub fn consolidated_workbook(
+    conn: &mut DbConnection,
+    plan: &Plan,
+    month: Month,
+) -> AppResult<(Vec<u8>, String)> {
+    let c = Consolidated::build(data::load(conn, plan.id, month)?, Options::default());
+    let layout = Layout::load(None)?;
+    let today = to_local(Utc::now().naive_utc()).date();
+    let bytes = workbook::write(
+        &c,
+        &layout,
+        &WriteOptions {
+            report_date: today,
+            number: None,
+        },
+    )?;
+    let number = plan_label(plan).replace(['/', ' '], "-");
+    Ok((bytes, format!("Tong_hop_{number}_{month}.xlsx")))
+}
+
 #[get("/thuong-truc/tong-hop")]
 pub async fn consolidated_download(
     state: web::Data<AppState>,
@@ -286,17 +303,8 @@ pub async fn consolidated_download(
     let (bytes, name) = state
         .db
         .run(move |conn| {
-            let (sel, c) = load(conn, &query, true)?;
-            let layout = Layout::load(None)?;
-            let today = to_local(Utc::now().naive_utc()).date();
-            let bytes = workbook::write(
-                &c,
-                &layout,
-                &WriteOptions {
-                    report_date: today,
-                    number: None,
-                },
-            )?;
+            let sel = select(conn, query.plan, query.ky.as_deref())?;
+            let (bytes, name) = consolidated_workbook(conn, &sel.plan, sel.month)?;
             audit::record(
                 conn,
                 &actor,
@@ -305,8 +313,7 @@ pub async fn consolidated_download(
                 Some(sel.plan.id.to_string()),
                 Some(sel.month.to_string()),
             )?;
-            let number = plan_label(&sel.plan).replace(['/', ' '], "-");
-            Ok((bytes, format!("Tong_hop_{number}_{}.xlsx", sel.month)))
+            Ok((bytes, name))
         })
         .await
         .map_err(PageError::from)?;
@@ -327,7 +334,11 @@ pub async fn narrative_download(
     let (bytes, name) = state
         .db
         .run(move |conn| {
-            let (sel, c) = load(conn, &query, true)?;
+            let sel = select(conn, query.plan, query.ky.as_deref())?;
+            let c = Consolidated::build(
+                data::load(conn, sel.plan.id, sel.month)?,
+                Options::default(),
+            );
             let layout = NarrativeLayout::load(None)?;
             let today = to_local(Utc::now().naive_utc()).date();
             let bytes = narrative::write(
@@ -361,7 +372,10 @@ pub async fn matrix(
 ) -> PageResult {
     user.require_secretariat()?;
     let query = query.into_inner();
-    let (sel, c) = state.db.run(move |conn| load(conn, &query, false)).await?;
+    let (sel, c) = state
+        .db
+        .run(move |conn| load_standing(conn, &query))
+        .await?;
     let mut body = format!(
         r#"<h1>Theo dõi báo cáo nhiều kỳ</h1><p class="muted">Kế hoạch {} · các tháng đến {}</p>{}"#,
         escape(&plan_label(&sel.plan)),

@@ -1,0 +1,113 @@
+//! The one way an upload reaches the ingest pipeline from the web, shared by the clerk's
+//! upload form ([`super::clerk::upload`]) and the API (`POST /api/v1/submissions`), so both
+//! enforce the same size limit and the same rule on who may report for what.
+//!
+//! - [`read_body`]: the body is read only up to the limit. A declared Content-Length over it
+//!   is refused at once; a body without one (chunked) is cut off once past the limit. It is
+//!   read completely before a pooled database connection is taken.
+//! - [`store`]: the plan must be active and the agency must have tasks in it; then
+//!   [`pipeline::ingest`] (isolated reader, matching, storing) and an audit entry, on the
+//!   blocking pool.
+
+use actix_web::{web, HttpRequest};
+
+use crate::{
+    commands::ingest::content_type_of,
+    db::{agencies, audit, listings, DbConnection},
+    error::{AppError, AppResult},
+    ingest::pipeline::{self, IngestResult, Reader, Upload},
+};
+
+/// Reads the request body, refusing it ([`AppError::TooLarge`], reporting `shown_max`) as
+/// soon as it is known to exceed `limit` bytes.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    shown_max: usize,
+) -> AppResult<web::Bytes> {
+    let declared = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(AppError::TooLarge(shown_max));
+    }
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(body)) => Ok(body),
+        Err(_) => Err(AppError::TooLarge(shown_max)),
+        // The application's PayloadConfig may stop the stream first.
+        Ok(Err(e))
+            if matches!(
+                e.as_error::<actix_web::error::PayloadError>(),
+                Some(actix_web::error::PayloadError::Overflow)
+            ) =>
+        {
+            Err(AppError::TooLarge(shown_max))
+        }
+        Ok(Err(e)) => Err(AppError::BadRequest(format!(
+            "Không nhận được trọn tệp: {e}"
+        ))),
+    }
+}
+
+/// One upload for an agency, already authorised to report for it.
+pub struct Intake<'a> {
+    pub agency_id: i64,
+    /// The plan as sent: its id, or its document number ("13/KH-UBND").
+    pub plan: &'a str,
+    pub period: &'a str,
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+    pub uploaded_by: i64,
+    pub actor: &'a audit::Actor,
+    /// The audit action: `submission.upload` (page) or `api.submission.upload`.
+    pub action: &'a str,
+}
+
+/// Stores and processes the upload for an active plan in which the agency has tasks.
+pub fn store(conn: &mut DbConnection, reader: &Reader, intake: &Intake) -> AppResult<IngestResult> {
+    let agency = agencies::get(conn, intake.agency_id)?;
+    let plan_key = intake.plan.trim();
+    let plan = listings::plans_of_agency(conn, intake.agency_id)?
+        .into_iter()
+        .find(|p| p.id.to_string() == plan_key || p.number.as_deref() == Some(plan_key))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "{} không có nhiệm vụ trong kế hoạch này (hoặc kế hoạch chưa được áp dụng) nên không gửi báo cáo cho kế hoạch này được.",
+                agency.name
+            ))
+        })?;
+    let plan_id = plan.id.to_string();
+    if intake.bytes.is_empty() {
+        return Err(AppError::BadRequest("Tệp đã chọn trống (0 byte).".into()));
+    }
+    let result = pipeline::ingest(
+        conn,
+        reader,
+        &Upload {
+            plan: &plan_id,
+            agency: &agency.name,
+            period: intake.period.trim(),
+            file_name: intake.file_name,
+            content_type: content_type_of(intake.file_name),
+            bytes: intake.bytes,
+            uploaded_by: Some(intake.uploaded_by),
+        },
+    )?;
+    audit::record(
+        conn,
+        intake.actor,
+        intake.action,
+        "submission",
+        Some(result.submission.id.to_string()),
+        Some(format!(
+            "{} ({} byte, {})",
+            intake.file_name,
+            intake.bytes.len(),
+            result.submission.outcome
+        )),
+    )?;
+    Ok(result)
+}
