@@ -178,4 +178,12 @@ fn clerk_uploads_and_secretariat_sees_it_on_time(db: TestDb) {
     browser.wait_url("/bao-cao/");
     assert!(browser.source().contains("Tải tệp gốc"));
     browser.screenshot("chi-tiet");
+
+    // 6. The reminder page: who would be reminded now, and the period's log.
+    browser.click("nav a[href=\"/thuong-truc/nhac-bao-cao\"]");
+    browser.wait_url("/thuong-truc/nhac-bao-cao");
+    let reminders = browser.source();
+    assert!(reminders.contains("Nếu gửi ngay bây giờ"), "{reminders}");
+    assert!(reminders.contains("Các thư nhắc của kỳ"), "{reminders}");
+    browser.screenshot("nhac-bao-cao");
 }
