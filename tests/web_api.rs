@@ -237,6 +237,7 @@ fn tokens_are_required_and_checked(db: TestDb) {
     for path in [
         "/submissions",
         "/submissions/{id}",
+        "/submissions/{id}/original",
         "/plans/{plan}/periods/{period}/status",
         "/plans/{plan}/periods/{period}/consolidated.xlsx",
         "/openapi.json",
@@ -365,6 +366,17 @@ fn a_clerks_token_is_bound_to_its_agency(db: TestDb) {
     assert_eq!(theirs.status, 404);
     assert_eq!(theirs.error_code(), "not_found");
     assert!(!String::from_utf8_lossy(&theirs.bytes).contains("sha256"));
+    // The original comes back byte for byte under its name; another agency's does not.
+    let original = get(&app, &format!("/api/v1/submissions/{id}/original"), &token);
+    assert_eq!(original.status, 200);
+    assert_eq!(original.bytes, report, "the original, byte for byte");
+    let theirs = get(
+        &app,
+        &format!("/api/v1/submissions/{others_submission}/original"),
+        &token,
+    );
+    assert_eq!(theirs.status, 404);
+    assert_eq!(theirs.error_code(), "not_found");
     // Uploading for another agency is refused, by id or by name, and nothing is stored.
     let before = submission_count(&mut app.db.get().unwrap());
     for agency in [

@@ -42,6 +42,7 @@ pub fn scope() -> actix_web::Scope {
         .service(openapi)
         .service(submissions::upload)
         .service(submissions::show)
+        .service(submissions::original)
         .service(periods::status)
         .service(periods::consolidated)
         .default_service(web::to(|| async {

@@ -1,5 +1,6 @@
-//! `POST /api/v1/submissions` (upload) and `GET /api/v1/submissions/{id}` (status, rows,
-//! findings).
+//! `POST /api/v1/submissions` (upload), `GET /api/v1/submissions/{id}` (status, rows,
+//! findings) and `GET /api/v1/submissions/{id}/original` (the file as it was sent, byte for
+//! byte).
 //!
 //! The upload's body is the file itself (`curl --data-binary @BC.xlsx`), not a form: a script
 //! has the bytes already, and there is no multipart framing to get wrong. Its name comes from
@@ -16,13 +17,14 @@ use super::{
     super::{
         intake::{self, Intake},
         multipart,
+        page::download,
         submission::visible_to,
         AppState,
     },
     ApiUser,
 };
 use crate::{
-    db::{agencies, plans, submissions, users::Role, DbConnection},
+    db::{agencies, audit, plans, submissions, users::Role, DbConnection},
     domain::finding::Finding,
     error::{AppError, AppResult},
     ingest::pipeline::Reader,
@@ -233,4 +235,36 @@ mod tests {
         assert_eq!(percent_decode("50%.xlsx"), "50%.xlsx");
         assert_eq!(percent_decode("a%2"), "a%2");
     }
+}
+
+/// The original file of a submission, byte for byte, under the name it was sent with.
+#[get("/submissions/{id}/original")]
+pub async fn original(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = user.actor();
+    let (submission, bytes) = state
+        .db
+        .run(move |conn| {
+            let submission = visible_to(conn, user.role, user.agency_id, user.user_id, id)?;
+            let bytes = submissions::original_bytes(conn, id)?;
+            audit::record(
+                conn,
+                &actor,
+                "api.submission.download_original",
+                "submission",
+                Some(id.to_string()),
+                None,
+            )?;
+            Ok((submission, bytes))
+        })
+        .await?;
+    Ok(download(
+        bytes,
+        &submission.file_name,
+        &submission.content_type,
+    ))
 }
