@@ -5,6 +5,8 @@
 //! every PostgreSQL test it skips outside CI when no server is configured, and fails in CI.
 
 mod common;
+#[path = "support/province.rs"]
+mod province;
 #[path = "support/smtp.rs"]
 mod smtp;
 
@@ -12,17 +14,10 @@ use std::process::{Command, Stdio};
 
 use diesel::prelude::*;
 use tonghop::{
-    db::{
-        agencies::{self, NewAgency},
-        periods, plans,
-        schema::{reminders, task_assignments, tasks},
-        DbConnection,
-    },
+    db::{periods, schema::reminders, DbConnection},
     domain::{
         calendar::Calendar,
-        due::Due,
         period::{to_utc, Month},
-        plan::{PlanDraft, PlanHeader, TaskDraft},
         report_rule::ReportRule,
     },
 };
@@ -31,66 +26,17 @@ use common::TestDb;
 use smtp::SmtpSink;
 
 const AGENCIES: usize = 300;
-const PROVINCE: &str = "Tỉnh Thử";
 
 /// A province of 300 agencies, each leading one task of an active plan, none reported.
 fn province(conn: &mut DbConnection) {
-    let ids: Vec<i64> = (0..AGENCIES)
-        .map(|i| {
-            agencies::insert(
-                conn,
-                &NewAgency {
-                    province: PROVINCE.into(),
-                    name: format!("UBND xã Thử {i:03}"),
-                    kind: "commune".into(),
-                    emails: vec![format!("vanthu{i:03}@tinhthu.example")],
-                    confirmed: true,
-                    ..NewAgency::default()
-                },
-            )
-            .unwrap()
-        })
-        .collect();
-    let draft = PlanDraft {
-        plan: PlanHeader {
-            province: Some(PROVINCE.into()),
-            number: Some("01/KH-UBND".into()),
-            report_due: Some(ReportRule::monthly_before_day(18)),
-            title: "Kế hoạch thử nhắc báo cáo".into(),
-            ..PlanHeader::default()
-        },
-        tasks: (0..AGENCIES)
-            .map(|i| TaskDraft {
-                code: format!("{}.{}", i / 10 + 1, i % 10 + 1),
-                title: format!("Nhiệm vụ của xã số {i}"),
-                group: format!("Nhóm {}", i / 10 + 1),
-                lead: Vec::new(),
-                coordinating: Vec::new(),
-                due: Due::parse("Thường xuyên"),
-                kpi: Vec::new(),
-            })
-            .collect(),
-        findings: Vec::new(),
-    };
-    let plan_id = plans::store_draft(conn, &draft, None, true)
-        .unwrap()
-        .plan_id;
-    let task_ids: Vec<i64> = tasks::table
-        .filter(tasks::plan_id.eq(plan_id))
-        .order(tasks::position)
-        .select(tasks::id)
-        .load(conn)
-        .unwrap();
-    for (task, agency) in task_ids.iter().zip(&ids) {
-        diesel::insert_into(task_assignments::table)
-            .values((
-                task_assignments::task_id.eq(task),
-                task_assignments::agency_id.eq(agency),
-                task_assignments::role.eq("lead"),
-            ))
-            .execute(conn)
-            .unwrap();
-    }
+    let plan_id = province::generate(
+        conn,
+        AGENCIES,
+        AGENCIES,
+        |i| format!("UBND xã Thử {i:03}"),
+        |i| vec![format!("vanthu{i:03}@tinhthu.example")],
+    )
+    .plan_id;
     let month = Month::parse("2023-11").unwrap();
     let deadline = Calendar::bundled()
         .monthly_deadline(&ReportRule::monthly_before_day(18), month)

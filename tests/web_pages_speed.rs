@@ -3,6 +3,8 @@
 //! deadline-day officer can wait for. Figures are printed (`--nocapture`).
 
 mod common;
+#[path = "support/province.rs"]
+mod province;
 #[path = "support/web_client.rs"]
 mod web_client;
 
@@ -10,21 +12,15 @@ use std::time::{Duration, Instant};
 
 use common::{TestApp, TestDb};
 use diesel::prelude::*;
+use province::Province;
 use tonghop::{
     db::{
-        agencies::{self, NewAgency},
-        now_utc, periods, plans,
-        schema::{task_assignments, tasks},
+        now_utc, periods,
         submissions::{self, NewReportRow, NewSubmission},
         users::{self, Role},
         DbConnection,
     },
-    domain::{
-        due::Due,
-        period::{to_local, Month},
-        plan::{PlanDraft, PlanHeader, TaskDraft},
-        report_rule::ReportRule,
-    },
+    domain::period::{to_local, Month},
 };
 use web_client::Client;
 
@@ -40,56 +36,18 @@ on_both_backends! {
 
 /// A province of `AGENCIES` agencies that all reported this month; returns (plan id, month).
 fn province(conn: &mut DbConnection) -> (i64, Month) {
-    let name = "Tỉnh Thử";
     let month = Month::of(to_local(now_utc()).date());
-    let agency_ids: Vec<i64> = conn
-        .transaction(|conn| {
-            (0..AGENCIES)
-                .map(|i| {
-                    agencies::insert(
-                        conn,
-                        &NewAgency {
-                            province: name.into(),
-                            name: format!("Cơ quan thử <{i:03}>"),
-                            kind: "department".into(),
-                            confirmed: true,
-                            ..NewAgency::default()
-                        },
-                    )
-                })
-                .collect::<Result<Vec<i64>, _>>()
-        })
-        .unwrap();
-    let draft = PlanDraft {
-        plan: PlanHeader {
-            province: Some(name.into()),
-            number: Some("01/KH-UBND".into()),
-            report_due: Some(ReportRule::monthly_before_day(18)),
-            title: "Kế hoạch thử tải".into(),
-            ..PlanHeader::default()
-        },
-        tasks: (0..ROWS)
-            .map(|i| TaskDraft {
-                code: format!("{}.{}", i / 10 + 1, i % 10 + 1),
-                title: format!("Nhiệm vụ thử số {i}"),
-                group: format!("Nhóm {}", i / 10 + 1),
-                lead: Vec::new(),
-                coordinating: Vec::new(),
-                due: Due::parse("Thường xuyên"),
-                kpi: Vec::new(),
-            })
-            .collect(),
-        findings: Vec::new(),
-    };
-    let plan_id = plans::store_draft(conn, &draft, None, true)
-        .unwrap()
-        .plan_id;
-    let task_ids: Vec<i64> = tasks::table
-        .filter(tasks::plan_id.eq(plan_id))
-        .order(tasks::position)
-        .select(tasks::id)
-        .load(conn)
-        .unwrap();
+    let Province {
+        plan_id,
+        agency_ids,
+        task_ids,
+    } = province::generate(
+        conn,
+        AGENCIES,
+        ROWS,
+        |i| format!("Cơ quan thử <{i:03}>"),
+        |_| Vec::new(),
+    );
     periods::upsert(
         conn,
         plan_id,
@@ -100,13 +58,6 @@ fn province(conn: &mut DbConnection) -> (i64, Month) {
     .unwrap();
     conn.transaction(|conn| -> tonghop::error::AppResult<()> {
         for (a, agency) in agency_ids.iter().enumerate() {
-            diesel::insert_into(task_assignments::table)
-                .values((
-                    task_assignments::task_id.eq(task_ids[a % ROWS]),
-                    task_assignments::agency_id.eq(*agency),
-                    task_assignments::role.eq("lead"),
-                ))
-                .execute(conn)?;
             if a % 10 == 9 {
                 continue; // one in ten has not reported
             }
