@@ -291,77 +291,92 @@ pub fn consolidated_workbook(
     Ok((bytes, format!("Tong_hop_{number}_{month}.xlsx")))
 }
 
+/// The narrative draft report (.docx) of a plan's month and its file name: the same
+/// consolidation as the workbook, so its figures are the workbook's.
+pub fn narrative_document(
+    conn: &mut DbConnection,
+    plan: &Plan,
+    month: Month,
+) -> AppResult<(Vec<u8>, String)> {
+    let c = Consolidated::build(data::load(conn, plan.id, month)?, Options::default());
+    let layout = NarrativeLayout::load(None)?;
+    let today = to_local(Utc::now().naive_utc()).date();
+    let bytes = narrative::write(
+        &c,
+        &layout,
+        &WriteOptions {
+            report_date: today,
+            number: None,
+        },
+    )?;
+    Ok((bytes, narrative::file_name(&c)))
+}
+
+/// A file of the selected period made by `make`, recorded in the audit log as `action`.
+async fn period_download(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: PeriodQuery,
+    action: &'static str,
+    content_type: &'static str,
+    make: fn(&mut DbConnection, &Plan, Month) -> AppResult<(Vec<u8>, String)>,
+) -> PageResult {
+    user.require_secretariat()?;
+    let actor = user.actor();
+    let (bytes, name) = state
+        .db
+        .run(move |conn| {
+            let sel = select(conn, query.plan, query.ky.as_deref())?;
+            let made = make(conn, &sel.plan, sel.month)?;
+            audit::record(
+                conn,
+                &actor,
+                action,
+                "plan",
+                Some(sel.plan.id.to_string()),
+                Some(sel.month.to_string()),
+            )?;
+            Ok(made)
+        })
+        .await
+        .map_err(PageError::from)?;
+    Ok(download(bytes, &name, content_type))
+}
+
 #[get("/thuong-truc/tong-hop")]
 pub async fn consolidated_download(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<PeriodQuery>,
 ) -> PageResult {
-    user.require_secretariat()?;
     let query = query.into_inner();
-    let actor = user.actor();
-    let (bytes, name) = state
-        .db
-        .run(move |conn| {
-            let sel = select(conn, query.plan, query.ky.as_deref())?;
-            let (bytes, name) = consolidated_workbook(conn, &sel.plan, sel.month)?;
-            audit::record(
-                conn,
-                &actor,
-                "consolidate.download",
-                "plan",
-                Some(sel.plan.id.to_string()),
-                Some(sel.month.to_string()),
-            )?;
-            Ok((bytes, name))
-        })
-        .await
-        .map_err(PageError::from)?;
-    Ok(download(bytes, &name, XLSX))
+    period_download(
+        state,
+        user,
+        query,
+        "consolidate.download",
+        XLSX,
+        consolidated_workbook,
+    )
+    .await
 }
 
-/// The narrative draft report (.docx) of the selected period: the same consolidation as the
-/// workbook download, so its figures are the workbook's.
 #[get("/thuong-truc/bao-cao")]
 pub async fn narrative_download(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<PeriodQuery>,
 ) -> PageResult {
-    user.require_secretariat()?;
     let query = query.into_inner();
-    let actor = user.actor();
-    let (bytes, name) = state
-        .db
-        .run(move |conn| {
-            let sel = select(conn, query.plan, query.ky.as_deref())?;
-            let c = Consolidated::build(
-                data::load(conn, sel.plan.id, sel.month)?,
-                Options::default(),
-            );
-            let layout = NarrativeLayout::load(None)?;
-            let today = to_local(Utc::now().naive_utc()).date();
-            let bytes = narrative::write(
-                &c,
-                &layout,
-                &WriteOptions {
-                    report_date: today,
-                    number: None,
-                },
-            )?;
-            audit::record(
-                conn,
-                &actor,
-                "report.download",
-                "plan",
-                Some(sel.plan.id.to_string()),
-                Some(sel.month.to_string()),
-            )?;
-            Ok((bytes, narrative::file_name(&c)))
-        })
-        .await
-        .map_err(PageError::from)?;
-    Ok(download(bytes, &name, DOCX))
+    period_download(
+        state,
+        user,
+        query,
+        "report.download",
+        DOCX,
+        narrative_document,
+    )
+    .await
 }
 
 #[get("/thuong-truc/ma-tran")]
