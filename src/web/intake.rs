@@ -2,6 +2,8 @@
 //! upload form ([`super::clerk::upload`]) and the API (`POST /api/v1/submissions`), so both
 //! enforce the same size limit and the same rule on who may report for what.
 //!
+//! - [`UploadForm::read`]: a page's multipart form with one file, read within the same limit
+//!   (plus room for the other fields), its fields and file picked by name.
 //! - [`read_body`]: the body is read only up to the limit. A declared Content-Length over it
 //!   is refused at once; a body without one (chunked) is cut off once past the limit. It is
 //!   read completely before a pooled database connection is taken.
@@ -11,12 +13,65 @@
 
 use actix_web::{web, HttpRequest};
 
+use super::multipart::{self, Part};
 use crate::{
     commands::ingest::content_type_of,
     db::{agencies, audit, listings, DbConnection},
     error::{AppError, AppResult},
     ingest::pipeline::{self, IngestResult, Reader, Upload},
 };
+
+/// Room for a form's other fields besides its file.
+pub const FORM_OVERHEAD: usize = 64 * 1024;
+
+/// A page's `multipart/form-data` upload: text fields and files.
+pub struct UploadForm {
+    parts: Vec<Part>,
+}
+
+impl UploadForm {
+    /// Reads and parses the form; the file may be at most `max` bytes.
+    pub async fn read(
+        req: &HttpRequest,
+        payload: web::Payload,
+        max: usize,
+    ) -> AppResult<UploadForm> {
+        let content_type = req
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let boundary = multipart::boundary(content_type).ok_or_else(|| {
+            AppError::BadRequest("Biểu mẫu gửi tệp không hợp lệ (cần multipart/form-data).".into())
+        })?;
+        let body = read_body(req, payload, max + FORM_OVERHEAD, max).await?;
+        let parts = multipart::parse(&body, &boundary)
+            .ok_or_else(|| AppError::BadRequest("Biểu mẫu gửi tệp không đọc được.".into()))?;
+        Ok(UploadForm { parts })
+    }
+
+    /// A text field, trimmed; empty when missing.
+    pub fn field(&self, name: &str) -> String {
+        self.parts
+            .iter()
+            .find(|p| p.name == name && p.file_name.is_none())
+            .map(|p| String::from_utf8_lossy(&p.data).trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The file sent as `name`, refused with `missing` when none was chosen, or when empty.
+    pub fn file(&self, name: &str, missing: &str) -> AppResult<&Part> {
+        let file = self
+            .parts
+            .iter()
+            .find(|p| p.name == name && p.file_name.is_some())
+            .ok_or_else(|| AppError::BadRequest(missing.to_string()))?;
+        if file.data.is_empty() {
+            return Err(AppError::BadRequest("Tệp đã chọn trống (0 byte).".into()));
+        }
+        Ok(file)
+    }
+}
 
 /// Reads the request body, refusing it ([`AppError::TooLarge`], reporting `shown_max`) as
 /// soon as it is known to exceed `limit` bytes.

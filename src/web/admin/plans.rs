@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::super::{
     auth::{percent_encode, CurrentUser},
-    clerk::upload::FORM_OVERHEAD,
-    intake, multipart,
+    intake::UploadForm,
+    multipart,
     page::{escape, html, layout, see_other, PageResult},
     vn, AppState,
 };
@@ -98,37 +98,13 @@ pub async fn import_plan(
 ) -> PageResult {
     user.require(&[Role::Admin])?;
     let max = state.config.upload.max_bytes;
-    let content_type = req
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let boundary = multipart::boundary(content_type).ok_or_else(|| {
-        AppError::BadRequest("Biểu mẫu gửi tệp không hợp lệ (cần multipart/form-data).".into())
-    })?;
-    let body = intake::read_body(&req, payload, max + FORM_OVERHEAD, max).await?;
-    let parts = multipart::parse(&body, &boundary)
-        .ok_or_else(|| AppError::BadRequest("Biểu mẫu gửi tệp không đọc được.".into()))?;
-    drop(body);
-    let field = |name: &str| {
-        parts
-            .iter()
-            .find(|p| p.name == name && p.file_name.is_none())
-            .map(|p| String::from_utf8_lossy(&p.data).trim().to_string())
-            .unwrap_or_default()
-    };
-    user.check_csrf(&field("csrf"))?;
-    let province = field("tinh");
-    let file = parts
-        .iter()
-        .find(|p| p.name == "tep" && p.file_name.is_some())
-        .ok_or_else(|| AppError::BadRequest("Chưa chọn tệp kế hoạch.".into()))?;
-    if file.data.is_empty() {
-        return Err(AppError::BadRequest("Tệp đã chọn trống (0 byte).".into()).into());
-    }
+    let form = UploadForm::read(&req, payload, max).await?;
+    user.check_csrf(&form.field("csrf"))?;
+    let province = form.field("tinh");
+    let file = form.file("tep", "Chưa chọn tệp kế hoạch.")?;
     let name = multipart::base_name(file.file_name.as_deref().unwrap_or("ke-hoach.docx"));
     let bytes = file.data.clone();
-    drop(parts);
+    drop(form);
     let actor = user.actor();
     let user_id = user.user_id;
     let plan_id = state
