@@ -312,6 +312,9 @@ pub fn narrative_document(
     Ok((bytes, narrative::file_name(&c)))
 }
 
+/// Makes a period's file: its bytes and its name.
+type MakeFile = fn(&mut DbConnection, &Plan, Month) -> AppResult<(Vec<u8>, String)>;
+
 /// A file of the selected period made by `make`, recorded in the audit log as `action`.
 async fn period_download(
     state: web::Data<AppState>,
@@ -319,7 +322,7 @@ async fn period_download(
     query: PeriodQuery,
     action: &'static str,
     content_type: &'static str,
-    make: fn(&mut DbConnection, &Plan, Month) -> AppResult<(Vec<u8>, String)>,
+    make: MakeFile,
 ) -> PageResult {
     user.require_secretariat()?;
     let actor = user.actor();
