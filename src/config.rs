@@ -30,7 +30,7 @@
 //! | `TONGHOP_REMIND_HOUR` | `remind.hour` | 8 (local hour at which reminder steps fall due) |
 //! | `TONGHOP_REMIND_LADDER` | `remind.ladder` | `-3,-1,0,+1,+3!` (working days from the deadline; `!` escalates) |
 //! | `TONGHOP_REMIND_INTERVAL_SECS` | `remind.interval_secs` | 300 (how often `serve` looks for due reminders) |
-//! | `TONGHOP_REMIND_MAX_ATTEMPTS` | `remind.max_attempts` | 6 |
+//! | `TONGHOP_REMIND_MAX_ATTEMPTS` | `remind.max_attempts` | 10 (retries 1, 2, 4 … 256 minutes apart: about 8½ hours) |
 //! | `TONGHOP_REMIND_SECRETARIAT_EMAILS` | `remind.secretariat_emails` | the province's police (`Công an tỉnh`) mailboxes |
 //! | `TONGHOP_LOG` | `log.filter` | `info` (tracing filter syntax) |
 //! | `TONGHOP_LOG_FORMAT` | `log.format` | `text` (`text` or `json`) |
@@ -212,7 +212,7 @@ impl Default for RemindConfig {
             hour: 8,
             ladder: "-3,-1,0,+1,+3!".into(),
             interval_secs: 300,
-            max_attempts: 6,
+            max_attempts: 10,
             retry_base_secs: 60,
             lease_secs: 300,
             secretariat_emails: Vec::new(),

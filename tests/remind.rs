@@ -382,7 +382,52 @@ fn mail_server_down_mid_run(test_db: TestDb) {
     assert_eq!(recipients.len(), with_mail, "each agency exactly once");
 }
 
+/// A mail server that takes connections and never answers (a hung relay): the pass gives up
+/// after three timed-out sends instead of waiting one timeout per reminder, and nothing is
+/// lost.
+fn hung_mail_server(test_db: TestDb) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream); // accepted, never answered, kept open
+        }
+    });
+    let db = test_db.open();
+    let plan_id = demo::load(&mut db.get().unwrap()).unwrap().plan_id;
+    let mut config = test_db.config();
+    config.smtp.host = Some("127.0.0.1".into());
+    config.smtp.port = port;
+    config.smtp.security = SmtpSecurity::None;
+    config.smtp.timeout_secs = 1;
+    let mailer = Mailer::from_config(&config.smtp).unwrap().unwrap();
+    let f = Fixture {
+        db,
+        config,
+        mailer,
+        plan_id,
+    };
+    let with_mail = f
+        .expected("2022-12", at(2022, 12, 1, 8, 0))
+        .iter()
+        .filter(|a| !a.emails.is_empty())
+        .count();
+    assert!(with_mail > 6);
+    let started = std::time::Instant::now();
+    let pass = f.pass(at(2022, 12, 14, 8, 0));
+    let took = started.elapsed();
+    assert_eq!(pass.retried, with_mail, "{pass:?}");
+    assert_eq!(pass.sent + pass.failed, 0);
+    assert!(
+        took < std::time::Duration::from_secs(with_mail as u64 - 2),
+        "the pass waited {took:?} for {with_mail} reminders"
+    );
+    assert_eq!(f.states().get("planned").copied(), Some(with_mail));
+}
+
 on_both_backends! {
+    hung_server => hung_mail_server;
     ladder_month => ladder_over_a_month;
     tet_deadline => deadline_on_tet;
     smtp_outage => mail_server_down_mid_run;

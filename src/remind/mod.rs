@@ -8,7 +8,10 @@
 //! 2. **Send** ([`send_pass`]): planned reminders are claimed in batches, checked once more
 //!    (an agency that reported since gets nothing), rendered ([`email`]), sent with the
 //!    agency's pre-filled template attached ([`mailer`]), and recorded as sent, retried with
-//!    backoff after a temporary failure, or failed with the error for the secretariat.
+//!    backoff after a temporary failure, or failed with the error for the secretariat. After
+//!    three temporary failures in a row the mail server is taken to be down and the rest of
+//!    the pass is left for the next retry, so a hung relay costs three timeouts, not one per
+//!    reminder.
 //!
 //! Every send, retry, failure and skip goes to the audit log. `tonghop remind` runs one pass;
 //! `tonghop serve` runs one every `remind.interval_secs` when an SMTP host is configured.
@@ -161,7 +164,14 @@ pub fn send_pass(
     // (plan, period) → deadline (UTC), loaded once per pass, not once per message.
     let mut deadlines: HashMap<(i64, String), Option<NaiveDateTime>> = HashMap::new();
     let layout = TemplateLayout::load()?;
+    // After a few temporary failures in a row the server is taken to be down: the rest of the
+    // pass is put back for later instead of waiting out a timeout per message.
+    let mut failures_in_a_row = 0;
+    let mut server_down: Option<String> = None;
     loop {
+        if server_down.is_some() {
+            return Ok(summary);
+        }
         let batch = {
             let mut conn = db.get()?;
             let lease = now_utc().max(now) + TimeSpan::seconds(config.remind.lease_secs.max(30));
@@ -191,9 +201,23 @@ pub fn send_pass(
                 deadlines.insert(period_key.clone(), deadline);
             }
             let deadline = deadlines[&period_key].unwrap_or(reminder.due_at);
-            let outcome = deliver(
-                &mut conn, mailer, config, setting, &layout, &reminder, deadline, now,
-            )?;
+            let outcome = match &server_down {
+                Some(error) => after_failure(&config.remind, &reminder, error.clone(), true, now),
+                None => deliver(
+                    &mut conn, mailer, config, setting, &layout, &reminder, deadline, now,
+                )?,
+            };
+            match &outcome {
+                Outcome::Retry { error, .. } => {
+                    failures_in_a_row += 1;
+                    if failures_in_a_row >= SERVER_DOWN_AFTER && server_down.is_none() {
+                        tracing::warn!(%error, "mail server looks down; the rest of this pass waits");
+                        server_down = Some(error.clone());
+                    }
+                }
+                Outcome::Sent { .. } => failures_in_a_row = 0,
+                _ => {}
+            }
             let (action, detail) = match &outcome {
                 Outcome::Sent { .. } => {
                     summary.sent += 1;
@@ -260,20 +284,40 @@ fn deliver(
     };
     Ok(match mailer.send(&recipients, &text, attachment) {
         Ok(()) => Outcome::Sent { at: now_utc() },
-        Err(failure) if failure.temporary && reminder.attempts < config.remind.max_attempts => {
-            Outcome::Retry {
-                next_at: now + backoff(&config.remind, reminder.attempts),
-                error: failure.message,
-            }
-        }
-        Err(failure) => Outcome::Failed {
-            error: if failure.temporary {
-                format!("{} (đã thử {} lần)", failure.message, reminder.attempts)
-            } else {
-                failure.message
-            },
-        },
+        Err(failure) => after_failure(
+            &config.remind,
+            reminder,
+            failure.message,
+            failure.temporary,
+            now,
+        ),
     })
+}
+
+/// Temporary failures in a row after which a pass stops trying the mail server.
+const SERVER_DOWN_AFTER: usize = 3;
+
+/// What a failed attempt leads to: a retry with backoff while attempts remain for a
+/// temporary failure, else failed with the error.
+fn after_failure(
+    config: &RemindConfig,
+    reminder: &Reminder,
+    error: String,
+    temporary: bool,
+    now: NaiveDateTime,
+) -> Outcome {
+    if temporary && reminder.attempts < config.max_attempts {
+        Outcome::Retry {
+            next_at: now + backoff(config, reminder.attempts),
+            error,
+        }
+    } else if temporary {
+        Outcome::Failed {
+            error: format!("{error} (đã thử {} lần)", reminder.attempts),
+        }
+    } else {
+        Outcome::Failed { error }
+    }
 }
 
 /// Delay before attempt `attempts + 1`: base × 2^(attempts − 1), at most six hours.
