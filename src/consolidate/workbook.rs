@@ -589,8 +589,9 @@ fn excel_datetime(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
 /// rust_xlsxwriter resolves an unformatted cell to the column's style index when it flushes
 /// the row, so the XML is the same `s="…"` as before. The last row is written with explicit
 /// formats again, and the column formats are cleared before saving (the last row is flushed
-/// only then), so no `<col>` gets a style: the bytes are those of writing every cell with its
-/// format (`tests::column_formats_keep_the_same_bytes`).
+/// only then), so no `<col>` gets a style. Blank cells, which need a format to exist at all,
+/// are made by one `set_range_format` per middle row when there are several. The bytes are
+/// those of writing every cell with its format (`tests::column_formats_keep_the_same_bytes`).
 fn write_rows<'a, K: Copy, T>(
     sheet: &mut Worksheet,
     columns: &[Column],
@@ -602,14 +603,36 @@ fn write_rows<'a, K: Copy, T>(
     let kinds: Vec<K> = columns.iter().map(|c| kind(&c.key)).collect();
     // The column formats, by address into `f`, while the middle rows are written.
     let mut inherited: Vec<Option<&Format>> = vec![None; kinds.len()];
+    let mut cells: Vec<Cell<'a>> = Vec::with_capacity(kinds.len());
     let last = items.len().saturating_sub(1);
     for (i, item) in items.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;
         let streamed = f.column_formats && i > 0 && i < last;
-        for (col, k) in kinds.iter().enumerate() {
-            let value = cell(*k, i, item);
-            if i == 0 && f.column_formats && last >= 2 {
+        cells.extend(kinds.iter().map(|k| cell(*k, i, item)));
+        if i == 0 && f.column_formats && last >= 2 {
+            for (col, value) in cells.iter().enumerate() {
                 inherited[col] = Some(value.format(f));
+            }
+        }
+        // Several blank cells after the first column: one format lookup for all of them.
+        // `set_range_format` gives every cell of the row from the second column on the blank
+        // cell's format (creating blank cells); the other cells are written over them.
+        // The first cell is written before, so that the previous row is flushed and this
+        // one is rust_xlsxwriter's current row.
+        let ranged = streamed
+            && cells.len() > 2
+            && cells[1..]
+                .iter()
+                .filter(|c| matches!(c, Cell::Blank))
+                .count()
+                >= 2;
+        let width = cells.len();
+        for (col, value) in cells.drain(..).enumerate() {
+            if ranged && col == 1 {
+                sheet.set_range_format(row, 1, row, (width - 1) as u16, &f.cell)?;
+            }
+            if ranged && col >= 1 && matches!(value, Cell::Blank) {
+                continue;
             }
             let column = if streamed { inherited[col] } else { None };
             put(sheet, row, col as u16, value, f, column)?;
