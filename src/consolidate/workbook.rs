@@ -8,7 +8,7 @@
 //! typed as "=1+1" stays text. The document time is fixed, so the same data (and report
 //! date) gives the same bytes.
 
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
@@ -40,7 +40,7 @@ pub struct WriteOptions {
 const HEADER_ROW: u32 = 2;
 
 pub fn write(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> AppResult<Vec<u8>> {
-    build(c, layout, options)
+    build(c, layout, options, Formats::new(&layout.font))
         .map_err(|e| AppError::Internal(format!("không tạo được tệp Excel tổng hợp: {e}")))
 }
 
@@ -90,6 +90,9 @@ struct Formats {
     /// rows must not build a format per cell.
     states: Vec<Format>,
     timeliness: [Format; 4],
+    /// Whether [`write_rows`] streams the middle rows of a table through column formats
+    /// (always, except in the test that checks it gives the same bytes).
+    column_formats: bool,
 }
 
 impl Formats {
@@ -148,6 +151,7 @@ impl Formats {
             }),
             cell,
             bold_italic: base.clone().set_bold().set_italic(),
+            column_formats: true,
         }
     }
 
@@ -196,6 +200,10 @@ fn timeliness_color(t: Option<Timeliness>) -> &'static str {
 /// Writes only the task detail sheet ("Chi tiết nhiệm vụ"), as the full workbook writes it:
 /// what `tonghop bench consolidate` times against the compression floor of the same XML.
 pub fn write_detail_sheet(c: &Consolidated, layout: &Layout) -> AppResult<Vec<u8>> {
+    write_detail_sheet_with(c, layout, Formats::new(&layout.font))
+}
+
+fn write_detail_sheet_with(c: &Consolidated, layout: &Layout, f: Formats) -> AppResult<Vec<u8>> {
     let values = Placeholders::new();
     let mut workbook = Workbook::new();
     workbook.set_properties(
@@ -204,13 +212,17 @@ pub fn write_detail_sheet(c: &Consolidated, layout: &Layout) -> AppResult<Vec<u8
                 .map_err(|e| AppError::Internal(format!("ghi tệp Excel: {e}")))?,
         ),
     );
-    let f = Formats::new(&layout.font);
     tasks_sheet(&mut workbook, c, &layout.sheets.tasks, &values, &f)
         .and_then(|()| workbook.save_to_buffer())
         .map_err(|e| AppError::Internal(format!("ghi tệp Excel: {e}")))
 }
 
-fn build(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    c: &Consolidated,
+    layout: &Layout,
+    options: &WriteOptions,
+    f: Formats,
+) -> Result<Vec<u8>, XlsxError> {
     let data = &c.data;
     let province = province_name(&data.plan.province);
     let kind = province_kind(province);
@@ -238,7 +250,6 @@ fn build(c: &Consolidated, layout: &Layout, options: &WriteOptions) -> Result<Ve
             .set_author("tonghop")
             .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
     );
-    let f = Formats::new(&layout.font);
 
     summary_sheet(&mut workbook, c, layout, options, &values, &f)?;
     tasks_sheet(&mut workbook, c, &layout.sheets.tasks, &values, &f)?;
@@ -505,32 +516,55 @@ fn table_sheet<'a>(
     Ok(sheet)
 }
 
-/// A value of one cell of a table sheet.
-enum Cell<'f> {
-    Text(String),
+/// A value of one cell of a table sheet, borrowing its text where the data already holds it.
+enum Cell<'a> {
+    Text(Cow<'a, str>),
     Number(f64),
     Blank,
     Date(NaiveDate),
     DateTime(NaiveDateTime),
-    Styled(String, &'f Format),
+    Styled(Cow<'a, str>, &'a Format),
 }
 
-fn put(
+impl<'a> Cell<'a> {
+    /// The format the cell is written with.
+    fn format(&self, f: &'a Formats) -> &'a Format {
+        match self {
+            Cell::Text(_) | Cell::Blank => &f.cell,
+            Cell::Number(_) => &f.number,
+            Cell::Date(_) => &f.date,
+            Cell::DateTime(_) => &f.datetime,
+            Cell::Styled(_, format) => format,
+        }
+    }
+}
+
+/// Writes one cell. When `column` is the cell's own format and is set as the column's format
+/// for the rows being streamed (see [`write_rows`]), the cell is written without a format:
+/// the file gets the same style index, without rust_xlsxwriter hashing the whole `Format`
+/// again for every cell.
+fn put<'a>(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: Cell<'_>,
-    f: &Formats,
+    cell: Cell<'a>,
+    f: &'a Formats,
+    column: Option<&Format>,
 ) -> Result<(), XlsxError> {
+    let format = cell.format(f);
+    let inherit = column.is_some_and(|c| std::ptr::eq(c, format));
     match cell {
-        Cell::Text(t) => sheet.write_string_with_format(row, col, t, &f.cell)?,
-        Cell::Number(n) => sheet.write_number_with_format(row, col, n, &f.number)?,
-        Cell::Blank => sheet.write_blank(row, col, &f.cell)?,
-        Cell::Date(d) => sheet.write_datetime_with_format(row, col, &excel_date(d)?, &f.date)?,
-        Cell::DateTime(t) => {
-            sheet.write_datetime_with_format(row, col, &excel_datetime(t)?, &f.datetime)?
+        Cell::Text(t) | Cell::Styled(t, _) if inherit => sheet.write_string(row, col, t)?,
+        Cell::Text(t) | Cell::Styled(t, _) => {
+            sheet.write_string_with_format(row, col, t, format)?
         }
-        Cell::Styled(t, format) => sheet.write_string_with_format(row, col, t, format)?,
+        Cell::Number(n) if inherit => sheet.write_number(row, col, n)?,
+        Cell::Number(n) => sheet.write_number_with_format(row, col, n, format)?,
+        Cell::Blank => sheet.write_blank(row, col, format)?,
+        Cell::Date(d) => sheet.write_datetime_with_format(row, col, &excel_date(d)?, format)?,
+        Cell::DateTime(t) => {
+            sheet.write_datetime_with_format(row, col, &excel_datetime(t)?, format)?
+        }
     };
     Ok(())
 }
@@ -543,23 +577,87 @@ fn excel_datetime(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
     excel_date(t.date())?.and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)
 }
 
-fn write_rows<'f, T>(
+/// Writes the rows of a table sheet below its header row. Each column's layout key is
+/// resolved once (`kind`), not matched as a string for every cell.
+///
+/// Every cell carries a format, and rust_xlsxwriter finds a format's style index by hashing
+/// the whole `Format` (font, borders, fill, alignment, number format) on every write: most
+/// of the cost of a large sheet beyond producing and deflating its XML. So the middle rows
+/// are written this way: after the first row (written with explicit formats, which keeps the
+/// workbook's style order), each column gets the format of its first cell as its column
+/// format, and a cell with that very format is written without one; in constant-memory mode
+/// rust_xlsxwriter resolves an unformatted cell to the column's style index when it flushes
+/// the row, so the XML is the same `s="…"` as before. The last row is written with explicit
+/// formats again, and the column formats are cleared before saving (the last row is flushed
+/// only then), so no `<col>` gets a style. Blank cells, which need a format to exist at all,
+/// are made by one `set_range_format` per middle row when there are several. The bytes are
+/// those of writing every cell with its format (`tests::column_formats_keep_the_same_bytes`).
+fn write_rows<'a, K: Copy, T>(
     sheet: &mut Worksheet,
     columns: &[Column],
-    items: &[T],
-    f: &'f Formats,
-    mut cell: impl FnMut(&str, usize, &T) -> Cell<'f>,
+    kind: fn(&str) -> K,
+    items: &'a [T],
+    f: &'a Formats,
+    mut cell: impl FnMut(K, usize, &'a T) -> Cell<'a>,
 ) -> Result<(), XlsxError> {
+    let kinds: Vec<K> = columns.iter().map(|c| kind(&c.key)).collect();
+    // The column formats, by address into `f`, while the middle rows are written.
+    let mut inherited: Vec<Option<&Format>> = vec![None; kinds.len()];
+    let mut cells: Vec<Cell<'a>> = Vec::with_capacity(kinds.len());
+    let last = items.len().saturating_sub(1);
     for (i, item) in items.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;
-        for (col, column) in columns.iter().enumerate() {
-            put(sheet, row, col as u16, cell(&column.key, i, item), f)?;
+        let streamed = f.column_formats && i > 0 && i < last;
+        cells.extend(kinds.iter().map(|k| cell(*k, i, item)));
+        if i == 0 && f.column_formats && last >= 2 {
+            for (col, value) in cells.iter().enumerate() {
+                inherited[col] = Some(value.format(f));
+            }
+        }
+        // Several blank cells after the first column: one format lookup for all of them.
+        // `set_range_format` gives every cell of the row from the second column on the blank
+        // cell's format (creating blank cells); the other cells are written over them.
+        // The first cell is written before, so that the previous row is flushed and this
+        // one is rust_xlsxwriter's current row.
+        let ranged = streamed
+            && cells.len() > 2
+            && cells[1..]
+                .iter()
+                .filter(|c| matches!(c, Cell::Blank))
+                .count()
+                >= 2;
+        let width = cells.len();
+        for (col, value) in cells.drain(..).enumerate() {
+            if ranged && col == 1 {
+                sheet.set_range_format(row, 1, row, (width - 1) as u16, &f.cell)?;
+            }
+            if ranged && col >= 1 && matches!(value, Cell::Blank) {
+                continue;
+            }
+            let column = if streamed { inherited[col] } else { None };
+            put(sheet, row, col as u16, value, f, column)?;
+        }
+        if i == 0 && f.column_formats && last >= 2 {
+            for (col, format) in inherited.iter().enumerate() {
+                if let Some(format) = format {
+                    sheet.set_column_format(col as u16, format)?;
+                }
+            }
+        }
+    }
+    if f.column_formats && last >= 2 {
+        // The last row is written (which flushed the one before it); clear the column
+        // formats so that no <col> carries a style. `table_sheet` gave every column a width,
+        // so each already has its <col>; only its style index goes back to 0.
+        let none = Format::default();
+        for col in 0..kinds.len() {
+            sheet.set_column_format(col as u16, &none)?;
         }
     }
     Ok(())
 }
 
-fn text(s: impl Into<String>) -> Cell<'static> {
+fn text<'a>(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
     let s = s.into();
     if s.is_empty() {
         Cell::Blank
@@ -570,6 +668,83 @@ fn text(s: impl Into<String>) -> Cell<'static> {
 
 fn opt_number(n: Option<f64>) -> Cell<'static> {
     n.map(Cell::Number).unwrap_or(Cell::Blank)
+}
+
+/// Agency names by id, built once per workbook instead of once per cell.
+struct Names<'a> {
+    names: HashMap<i64, Cow<'a, str>>,
+}
+
+impl<'a> Names<'a> {
+    fn new(data: &'a super::data::PeriodData) -> Names<'a> {
+        Names {
+            names: data
+                .agencies
+                .iter()
+                .map(|(id, a)| (*id, Cow::Borrowed(a.name.as_str())))
+                .collect(),
+        }
+    }
+
+    /// One agency's name (as [`super::data::PeriodData::agency_name`] gives it).
+    fn one(&self, id: i64) -> Cow<'a, str> {
+        match self.names.get(&id) {
+            Some(name) => name.clone(),
+            None => Cow::Owned(format!("Cơ quan số {id}")),
+        }
+    }
+
+    /// Names joined with "; ", borrowed when there is only one.
+    fn list(&self, ids: &[i64]) -> Cow<'a, str> {
+        match ids {
+            [] => Cow::Borrowed(""),
+            [id] => self.one(*id),
+            _ => Cow::Owned(
+                ids.iter()
+                    .map(|id| self.one(*id))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        }
+    }
+}
+
+/// The columns the task detail sheet knows.
+#[derive(Debug, Clone, Copy)]
+enum TaskColumn {
+    Stt,
+    Code,
+    Group,
+    Title,
+    Lead,
+    Coordinators,
+    Due,
+    DueEnd,
+    State,
+    Progress,
+    LeadResult,
+    Contributions,
+    Other,
+}
+
+impl TaskColumn {
+    fn of(key: &str) -> TaskColumn {
+        match key {
+            "stt" => TaskColumn::Stt,
+            "code" => TaskColumn::Code,
+            "group" => TaskColumn::Group,
+            "title" => TaskColumn::Title,
+            "lead" => TaskColumn::Lead,
+            "coordinators" => TaskColumn::Coordinators,
+            "due" => TaskColumn::Due,
+            "due_end" => TaskColumn::DueEnd,
+            "state" => TaskColumn::State,
+            "progress" => TaskColumn::Progress,
+            "lead_result" => TaskColumn::LeadResult,
+            "contributions" => TaskColumn::Contributions,
+            _ => TaskColumn::Other,
+        }
+    }
 }
 
 fn tasks_sheet(
@@ -585,41 +760,42 @@ fn tasks_sheet(
         .iter()
         .map(|g| (g.id, g.title.as_str()))
         .collect();
-    let names = |ids: &[i64]| {
-        ids.iter()
-            .map(|id| data.agency_name(*id))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let names = Names::new(data);
     let items: Vec<_> = data.tasks.iter().zip(&c.tasks).collect();
     let sheet = table_sheet(workbook, layout, values, f, items.len())?;
     write_rows(
         sheet,
         &layout.columns,
+        TaskColumn::of,
         &items,
         f,
         |key, i, (task, report)| match key {
-            "stt" => Cell::Number((i + 1) as f64),
-            "code" => text(task.code.clone()),
-            "group" => text(
+            TaskColumn::Stt => Cell::Number((i + 1) as f64),
+            TaskColumn::Code => text(task.code.as_str()),
+            TaskColumn::Group => text(
                 task.group_id
                     .and_then(|g| groups.get(&g).copied())
                     .unwrap_or(""),
             ),
-            "title" => text(task.title.clone()),
-            "lead" => text(names(&report.leads)),
-            "coordinators" => text(names(&report.coordinators)),
-            "due" => text(task.due_text.clone()),
-            "due_end" => task.due_end.map(Cell::Date).unwrap_or(Cell::Blank),
-            "state" => Cell::Styled(report.state.label().to_string(), f.state(report.state)),
-            "progress" => opt_number(report.progress.map(f64::from)),
-            "lead_result" => text(report.lead_result.clone()),
-            "contributions" => {
+            TaskColumn::Title => text(task.title.as_str()),
+            TaskColumn::Lead => text(names.list(&report.leads)),
+            TaskColumn::Coordinators => text(names.list(&report.coordinators)),
+            TaskColumn::Due => text(task.due_text.as_str()),
+            TaskColumn::DueEnd => task.due_end.map(Cell::Date).unwrap_or(Cell::Blank),
+            TaskColumn::State => {
+                Cell::Styled(Cow::Borrowed(report.state.label()), f.state(report.state))
+            }
+            TaskColumn::Progress => opt_number(report.progress.map(f64::from)),
+            TaskColumn::LeadResult => text(report.lead_result.as_str()),
+            TaskColumn::Contributions => {
+                if report.coordinators.is_empty() && report.contributions.is_empty() {
+                    return Cell::Blank;
+                }
                 let mut lines: Vec<String> = Vec::new();
                 for id in &report.coordinators {
                     match report.contributions.iter().find(|k| k.agency_id == *id) {
-                        Some(k) => lines.push(contribution_line(&data.agency_name(*id), k)),
-                        None => lines.push(format!("- {}: chưa báo cáo", data.agency_name(*id))),
+                        Some(k) => lines.push(contribution_line(&names.one(*id), k)),
+                        None => lines.push(format!("- {}: chưa báo cáo", names.one(*id))),
                     }
                 }
                 for k in report
@@ -628,13 +804,13 @@ fn tasks_sheet(
                     .filter(|k| k.role == Role::Other)
                 {
                     lines.push(contribution_line(
-                        &format!("{} (không được giao)", data.agency_name(k.agency_id)),
+                        &format!("{} (không được giao)", names.one(k.agency_id)),
                         k,
                     ));
                 }
                 text(lines.join("\n"))
             }
-            _ => Cell::Blank,
+            TaskColumn::Other => Cell::Blank,
         },
     )
 }
@@ -649,6 +825,36 @@ fn contribution_line(name: &str, k: &super::task_state::Contribution) -> String 
     format!("- {name}{progress}: {result}")
 }
 
+/// The columns the reporting status sheet knows.
+#[derive(Debug, Clone, Copy)]
+enum ReportColumn {
+    Stt,
+    Agency,
+    SubmittedAt,
+    Version,
+    Timeliness,
+    Findings,
+    Reminders,
+    Note,
+    Other,
+}
+
+impl ReportColumn {
+    fn of(key: &str) -> ReportColumn {
+        match key {
+            "stt" => ReportColumn::Stt,
+            "agency" => ReportColumn::Agency,
+            "submitted_at" => ReportColumn::SubmittedAt,
+            "version" => ReportColumn::Version,
+            "timeliness" => ReportColumn::Timeliness,
+            "findings" => ReportColumn::Findings,
+            "reminders" => ReportColumn::Reminders,
+            "note" => ReportColumn::Note,
+            _ => ReportColumn::Other,
+        }
+    }
+}
+
 fn reports_sheet(
     workbook: &mut Workbook,
     c: &Consolidated,
@@ -657,36 +863,66 @@ fn reports_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let data = &c.data;
+    let names = Names::new(data);
     let mut items: Vec<_> = c.timeliness.iter().collect();
-    items.sort_by_key(|a| data.agency_name(a.agency_id));
+    items.sort_by_cached_key(|a| names.one(a.agency_id));
     let sheet = table_sheet(workbook, layout, values, f, items.len())?;
-    write_rows(sheet, &layout.columns, &items, f, |key, i, a| match key {
-        "stt" => Cell::Number((i + 1) as f64),
-        "agency" => text(data.agency_name(a.agency_id)),
-        "submitted_at" => a
-            .uploaded_at
-            .map(|t| Cell::DateTime(to_local(t)))
-            .unwrap_or(Cell::Blank),
-        "version" => opt_number(a.version.map(f64::from)),
-        "timeliness" => Cell::Styled(a.timeliness.describe(), f.timeliness(Some(a.timeliness))),
-        "findings" => Cell::Number(a.findings as f64),
-        "reminders" => {
-            Cell::Number(data.reminders_sent.get(&a.agency_id).copied().unwrap_or(0) as f64)
+    write_rows(
+        sheet,
+        &layout.columns,
+        ReportColumn::of,
+        &items,
+        f,
+        |key, i, a| match key {
+            ReportColumn::Stt => Cell::Number((i + 1) as f64),
+            ReportColumn::Agency => text(names.one(a.agency_id)),
+            ReportColumn::SubmittedAt => a
+                .uploaded_at
+                .map(|t| Cell::DateTime(to_local(t)))
+                .unwrap_or(Cell::Blank),
+            ReportColumn::Version => opt_number(a.version.map(f64::from)),
+            ReportColumn::Timeliness => Cell::Styled(
+                Cow::Owned(a.timeliness.describe()),
+                f.timeliness(Some(a.timeliness)),
+            ),
+            ReportColumn::Findings => Cell::Number(a.findings as f64),
+            ReportColumn::Reminders => {
+                Cell::Number(data.reminders_sent.get(&a.agency_id).copied().unwrap_or(0) as f64)
+            }
+            ReportColumn::Note => {
+                if a.on_behalf_of.is_empty() {
+                    Cell::Blank
+                } else {
+                    text(format!("Báo cáo thay cho: {}", names.list(&a.on_behalf_of)))
+                }
+            }
+            ReportColumn::Other => Cell::Blank,
+        },
+    )
+}
+
+/// The columns the difficulties sheet knows.
+#[derive(Debug, Clone, Copy)]
+enum DifficultyColumn {
+    Stt,
+    Agency,
+    Task,
+    Difficulties,
+    Proposals,
+    Other,
+}
+
+impl DifficultyColumn {
+    fn of(key: &str) -> DifficultyColumn {
+        match key {
+            "stt" => DifficultyColumn::Stt,
+            "agency" => DifficultyColumn::Agency,
+            "task" => DifficultyColumn::Task,
+            "difficulties" => DifficultyColumn::Difficulties,
+            "proposals" => DifficultyColumn::Proposals,
+            _ => DifficultyColumn::Other,
         }
-        "note" => text(if a.on_behalf_of.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "Báo cáo thay cho: {}",
-                a.on_behalf_of
-                    .iter()
-                    .map(|id| data.agency_name(*id))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )
-        }),
-        _ => Cell::Blank,
-    })
+    }
 }
 
 fn difficulties_sheet(
@@ -697,6 +933,7 @@ fn difficulties_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let data = &c.data;
+    let names = Names::new(data);
     let tasks: HashMap<i64, String> = data
         .tasks
         .iter()
@@ -706,21 +943,53 @@ fn difficulties_sheet(
     write_rows(
         sheet,
         &layout.columns,
+        DifficultyColumn::of,
         &c.difficulties,
         f,
         |key, i, d| match key {
-            "stt" => Cell::Number((i + 1) as f64),
-            "agency" => text(data.agency_name(d.agency_id)),
-            "task" => text(
+            DifficultyColumn::Stt => Cell::Number((i + 1) as f64),
+            DifficultyColumn::Agency => text(names.one(d.agency_id)),
+            DifficultyColumn::Task => text(
                 d.task_id
-                    .and_then(|t| tasks.get(&t).cloned())
-                    .unwrap_or_else(|| "(không khớp nhiệm vụ nào của kế hoạch)".into()),
+                    .and_then(|t| tasks.get(&t))
+                    .map(|t| t.as_str())
+                    .unwrap_or("(không khớp nhiệm vụ nào của kế hoạch)"),
             ),
-            "difficulties" => text(d.difficulties.clone()),
-            "proposals" => text(d.proposals.clone()),
-            _ => Cell::Blank,
+            DifficultyColumn::Difficulties => text(d.difficulties.as_str()),
+            DifficultyColumn::Proposals => text(d.proposals.as_str()),
+            DifficultyColumn::Other => Cell::Blank,
         },
     )
+}
+
+/// The columns the KPI sheet knows.
+#[derive(Debug, Clone, Copy)]
+enum KpiColumn {
+    Stt,
+    Code,
+    Task,
+    Lead,
+    Kpi,
+    Target,
+    Progress,
+    Assessment,
+    Other,
+}
+
+impl KpiColumn {
+    fn of(key: &str) -> KpiColumn {
+        match key {
+            "stt" => KpiColumn::Stt,
+            "code" => KpiColumn::Code,
+            "task" => KpiColumn::Task,
+            "lead" => KpiColumn::Lead,
+            "kpi" => KpiColumn::Kpi,
+            "target" => KpiColumn::Target,
+            "progress" => KpiColumn::Progress,
+            "assessment" => KpiColumn::Assessment,
+            _ => KpiColumn::Other,
+        }
+    }
 }
 
 fn kpi_sheet(
@@ -731,6 +1000,7 @@ fn kpi_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let data = &c.data;
+    let names = Names::new(data);
     let tasks: HashMap<i64, (&super::data::TaskInfo, &super::task_state::TaskReport)> = data
         .tasks
         .iter()
@@ -738,27 +1008,27 @@ fn kpi_sheet(
         .map(|(t, r)| (t.id, (t, r)))
         .collect();
     let sheet = table_sheet(workbook, layout, values, f, c.kpis.len())?;
-    write_rows(sheet, &layout.columns, &c.kpis, f, |key, i, k| {
-        let (task, report) = tasks[&k.task_id];
-        match key {
-            "stt" => Cell::Number((i + 1) as f64),
-            "code" => text(task.code.clone()),
-            "task" => text(task.title.clone()),
-            "lead" => text(
-                report
-                    .leads
-                    .iter()
-                    .map(|id| data.agency_name(*id))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            "kpi" => text(k.text.clone()),
-            "target" => opt_number(k.target_percent),
-            "progress" => opt_number(k.progress.map(f64::from)),
-            "assessment" => text(k.assessment()),
-            _ => Cell::Blank,
-        }
-    })
+    write_rows(
+        sheet,
+        &layout.columns,
+        KpiColumn::of,
+        &c.kpis,
+        f,
+        |key, i, k| {
+            let (task, report) = tasks[&k.task_id];
+            match key {
+                KpiColumn::Stt => Cell::Number((i + 1) as f64),
+                KpiColumn::Code => text(task.code.as_str()),
+                KpiColumn::Task => text(task.title.as_str()),
+                KpiColumn::Lead => text(names.list(&report.leads)),
+                KpiColumn::Kpi => text(k.text.as_str()),
+                KpiColumn::Target => opt_number(k.target_percent),
+                KpiColumn::Progress => opt_number(k.progress.map(f64::from)),
+                KpiColumn::Assessment => text(k.assessment()),
+                KpiColumn::Other => Cell::Blank,
+            }
+        },
+    )
 }
 
 fn tracking_sheet(
@@ -814,6 +1084,69 @@ fn tracking_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writing the middle rows of table sheets through column formats gives the bytes of
+    /// writing every cell with its own format, and leaves no style on a column.
+    #[test]
+    fn column_formats_keep_the_same_bytes() {
+        use super::super::data::{Assignment, GroupInfo};
+        let mut data = super::super::bench::detail_data(300);
+        let mut second = data.agencies[&1].clone();
+        second.id = 2;
+        second.name = "UBND huyện Càng Long".into();
+        data.agencies.insert(2, second);
+        data.groups.push(GroupInfo {
+            id: 1,
+            code: "I".into(),
+            title: "Nhóm thử".into(),
+            position: 0,
+        });
+        for (i, task) in data.tasks.iter_mut().enumerate() {
+            if i % 7 == 0 {
+                task.due_end = NaiveDate::from_ymd_opt(2023, 12, 31);
+            }
+            if i % 5 == 0 {
+                task.group_id = Some(1);
+            }
+            if i % 4 == 0 {
+                data.assignments.push(Assignment {
+                    task_id: task.id,
+                    agency_id: 2,
+                    role: "coordinating".into(),
+                });
+            }
+        }
+        let c = Consolidated::build(data, super::super::Options::default());
+        let layout = Layout::bundled();
+        let explicit = || Formats {
+            column_formats: false,
+            ..Formats::new(&layout.font)
+        };
+        let streamed = write_detail_sheet_with(&c, &layout, Formats::new(&layout.font)).unwrap();
+        assert!(streamed == write_detail_sheet_with(&c, &layout, explicit()).unwrap());
+        let options = WriteOptions {
+            report_date: NaiveDate::from_ymd_opt(2023, 11, 20).unwrap(),
+            number: Some(5),
+        };
+        let full = build(&c, &layout, &options, Formats::new(&layout.font)).unwrap();
+        assert!(full == build(&c, &layout, &options, explicit()).unwrap());
+
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&streamed)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        let cols = &xml[xml.find("<cols>").unwrap()..xml.find("</cols>").unwrap()];
+        assert!(!cols.contains("style="), "{cols}");
+        let cells: Vec<&str> = xml.split("<c r=").skip(1).collect();
+        assert!(cells.len() > 300 * 11);
+        for cell in cells {
+            let tag = &cell[..cell.find('>').unwrap()];
+            assert!(tag.contains(" s=\""), "a cell without its style: {tag}");
+        }
+    }
 
     #[test]
     fn dates_follow_decree_30() {
