@@ -47,7 +47,28 @@ fn starts_with_phrase(folded: &str, phrase: &str) -> bool {
 
 /// True when `phrase` occurs in `folded` as whole words.
 pub(crate) fn contains_phrase(folded: &str, phrase: &str) -> bool {
-    format!(" {folded} ").contains(&format!(" {phrase} "))
+    find_phrase(folded, phrase).is_some()
+}
+
+/// Byte offset of the first whole-word occurrence of `phrase` in `folded` (single-spaced),
+/// without allocating: what `" {folded} ".find(" {phrase} ")` finds, minus one.
+pub(crate) fn find_phrase(folded: &str, phrase: &str) -> Option<usize> {
+    if phrase.is_empty() {
+        return None;
+    }
+    let bytes = folded.as_bytes();
+    let mut from = 0;
+    while let Some(at) = folded[from..].find(phrase) {
+        let start = from + at;
+        let end = start + phrase.len();
+        let left = start == 0 || bytes[start - 1] == b' ';
+        let right = end == bytes.len() || bytes[end] == b' ';
+        if left && right {
+            return Some(start);
+        }
+        from = start + folded[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 /// Status words, as folded prefixes; `true` means the word must stand alone ("Đạt" is done,
