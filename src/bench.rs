@@ -206,6 +206,8 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         piped.push(elapsed);
     }
     let piped = median(piped);
+    // Idle reader children are waited for only when retired: then their peak counts.
+    crate::ingest::read::retire_idle_readers();
     let (self_mb, child_mb) = peak_rss_mb();
     println!(
         "Một tệp {} dòng × 12 cột ({:.1} MB):",

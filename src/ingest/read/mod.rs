@@ -44,8 +44,12 @@ use crate::ingest::grid::Grid;
 pub mod isolated;
 pub mod parse;
 pub mod sniff;
+mod wire;
 
-pub use isolated::{child_exit, child_main, read_isolated, read_isolated_outcome, ReadSheetArgs};
+pub use isolated::{
+    child_exit, child_main, read_isolated, read_isolated_outcome, retire_idle_readers,
+    ReadSheetArgs,
+};
 pub use parse::{parse, ReadOutcome};
 pub use sniff::{sniff, Format, Sniffed};
 
