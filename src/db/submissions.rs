@@ -212,7 +212,6 @@ pub struct ReportRow {
     pub match_score: Option<i32>,
 }
 
-/// Inserts report rows in multi-row batches.
 /// Stores report rows: one cached prepared INSERT per row on SQLite (call it inside the
 /// caller's transaction), `COPY … FROM STDIN (FORMAT binary)` on PostgreSQL.
 pub fn insert_rows(conn: &mut DbConnection, rows: &[NewReportRow]) -> AppResult<()> {

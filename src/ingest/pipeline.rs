@@ -165,6 +165,18 @@ pub fn ingest(
     reader: &Reader,
     upload: &Upload,
 ) -> AppResult<IngestResult> {
+    ingest_read(conn, reader, upload, None)
+}
+
+/// [`ingest`] for an upload whose bytes were already read by the isolated reader (batch
+/// ingest reads a file's header block to find its agency): `read` is that read's result,
+/// used instead of reading the same bytes again.
+pub fn ingest_read(
+    conn: &mut DbConnection,
+    reader: &Reader,
+    upload: &Upload,
+    read: Option<Result<read::ReadOutcome, read::ReadError>>,
+) -> AppResult<IngestResult> {
     let period = Month::parse(upload.period).ok_or_else(|| {
         AppError::BadRequest(format!(
             "Kỳ báo cáo \"{}\" không hợp lệ; hãy ghi dạng 2023-11 (năm-tháng).",
@@ -207,7 +219,11 @@ pub fn ingest(
         return earlier_result(conn, &stored, findings, info);
     }
     let started = std::time::Instant::now();
-    let table = match read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program)
+    let read = match read {
+        Some(read) => read,
+        None => read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program),
+    };
+    let table = match read
         .map_err(|e| e.to_string())
         .and_then(|outcome| {
             tracing::debug!(

@@ -16,6 +16,9 @@ use crate::{
 /// Trims a multi-line text: each line trimmed with its inner runs of blanks collapsed to one
 /// space, blank lines at both ends dropped and runs of blank lines inside kept as one.
 pub fn clean_text(text: &str) -> String {
+    if is_clean(text) {
+        return text.to_string();
+    }
     let text = text
         .replace("\r\n", "\n")
         .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
@@ -37,6 +40,25 @@ pub fn clean_text(text: &str) -> String {
         lines.pop();
     }
     lines.join("\n")
+}
+
+/// True when [`clean_text`] would return `text` unchanged because it is one line of words
+/// separated by single spaces (the common case, checked without allocating).
+fn is_clean(text: &str) -> bool {
+    let mut previous_space = true;
+    for c in text.chars() {
+        if c == ' ' {
+            if previous_space {
+                return false;
+            }
+            previous_space = true;
+        } else if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}') {
+            return false;
+        } else {
+            previous_space = false;
+        }
+    }
+    !previous_space || text.is_empty()
 }
 
 /// True when `folded` is `phrase` or starts with `phrase` followed by a word.
