@@ -380,9 +380,8 @@ fn postgres_storage(
                 .collect();
         let mut times = Vec::new();
         for _ in 0..3 {
-            let (elapsed, ()) = timed(|| {
-                conn.transaction(|c| crate::db::submissions::insert_rows(c, &rows))
-            })?;
+            let (elapsed, ()) =
+                timed(|| conn.transaction(|c| crate::db::submissions::insert_rows(c, &rows)))?;
             times.push(elapsed);
         }
         Ok((median(times), rows.len()))

@@ -223,21 +223,19 @@ pub fn ingest_read(
         Some(read) => read,
         None => read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program),
     };
-    let table = match read
-        .map_err(|e| e.to_string())
-        .and_then(|outcome| {
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "ingest: read"
-            );
-            findings.extend(outcome.notes.into_iter().map(Finding::info));
-            let table = layout::find_table(&outcome.grid).map_err(|e| e.to_string());
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "ingest: layout"
-            );
-            table
-        }) {
+    let table = match read.map_err(|e| e.to_string()).and_then(|outcome| {
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ingest: read"
+        );
+        findings.extend(outcome.notes.into_iter().map(Finding::info));
+        let table = layout::find_table(&outcome.grid).map_err(|e| e.to_string());
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ingest: layout"
+        );
+        table
+    }) {
         Ok(table) => table,
         Err(message) => {
             findings.push(Finding::error(message.clone()));

@@ -463,20 +463,20 @@ impl Worker {
             .clear();
         self.served += 1;
         let stdin = self.stdin.as_mut();
-        let (frame, writer_failed) = std::thread::scope(|scope| {
+        let frame = std::thread::scope(|scope| {
             let writer = scope.spawn(move || {
                 let Some(input) = stdin else {
-                    return false;
+                    return;
                 };
                 // A child that stops reading (crashed, killed) closes the pipe: the write fails
                 // with EPIPE. One-shot CLI commands restore SIGPIPE's default action (which
                 // would end the whole process), so block it in this thread.
                 block_sigpipe_in_this_thread();
-                input
+                // A failed write shows as the child's end, read below.
+                let _ = input
                     .write_all(&(bytes.len() as u64).to_le_bytes())
                     .and_then(|()| input.write_all(bytes))
-                    .and_then(|()| input.flush())
-                    .is_err()
+                    .and_then(|()| input.flush());
             });
             let wait = deadline.saturating_duration_since(Instant::now());
             let frame = self.answers.recv_timeout(wait);
@@ -484,9 +484,9 @@ impl Worker {
                 // Unblocks a writer stuck on a child that stopped reading.
                 let _ = self.child.kill();
             }
-            (frame, writer.join().unwrap_or(true))
+            let _ = writer.join();
+            frame
         });
-        let _ = writer_failed;
         let ending = match frame {
             Ok(Frame::Answer(answer)) => {
                 return match wire::decode(&answer, limits.max_cells) {
@@ -513,8 +513,9 @@ impl Worker {
         while !self.stderr_closed.load(Ordering::Acquire) && Instant::now() < drained {
             std::thread::sleep(Duration::from_millis(1));
         }
-        let stderr = String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(|p| p.into_inner()))
-            .into_owned();
+        let stderr =
+            String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(|p| p.into_inner()))
+                .into_owned();
         Err(Failed {
             status: status.0,
             ending: status.1,
