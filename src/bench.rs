@@ -206,6 +206,8 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         piped.push(elapsed);
     }
     let piped = median(piped);
+    // Idle reader children are waited for only when retired: then their peak counts.
+    crate::ingest::read::retire_idle_readers();
     let (self_mb, child_mb) = peak_rss_mb();
     println!(
         "Một tệp {} dòng × 12 cột ({:.1} MB):",
@@ -222,6 +224,18 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         piped.as_secs_f64() / raw.as_secs_f64()
     );
     println!("  bộ nhớ đỉnh: tiến trình chính {self_mb:.0} MB, tiến trình đọc {child_mb:.0} MB (mục tiêu ≤ 64 MB)");
+
+    if let Some(url) = std::env::var("TONGHOP_BENCH_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let (elapsed, rows) = postgres_storage(&url, dir, &reader, &big)?;
+        println!(
+            "  lưu {rows} dòng vào PostgreSQL (COPY): {:.3} s = {:.0} dòng/giây (mục tiêu ≥ 250 000)",
+            elapsed.as_secs_f64(),
+            rows as f64 / elapsed.as_secs_f64()
+        );
+    }
 
     eprintln!(
         "Đang tạo {} tệp × {} dòng…",
@@ -303,4 +317,76 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         month.as_secs_f64() * 1000.0 / served.max(1) as f64
     );
     Ok(())
+}
+
+/// Stores the rows of `bytes`, once ingested, again and again into a temporary PostgreSQL
+/// database: the median time of storing them alone, and their number.
+fn postgres_storage(
+    admin_url: &str,
+    dir: &std::path::Path,
+    reader: &IngestReader,
+    bytes: &[u8],
+) -> AppResult<(Duration, usize)> {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let fail = |e: diesel::ConnectionError| AppError::Internal(e.to_string());
+    let name = format!("tonghop_bench_{}", std::process::id());
+    let mut admin = PgConnection::establish(admin_url).map_err(fail)?;
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin)?;
+    let result = (|| {
+        let (base, query) = admin_url.split_once('?').unwrap_or((admin_url, ""));
+        let scheme_end = base.find("://").map_or(0, |i| i + 3);
+        let host_end = base[scheme_end..]
+            .find('/')
+            .map_or(base.len(), |i| scheme_end + i);
+        let mut url = format!("{}/{name}", &base[..host_end]);
+        if !query.is_empty() {
+            url = format!("{url}?{query}");
+        }
+        let mut config = Config::default();
+        config.storage.data_dir = dir.to_path_buf();
+        config.database.url = Some(url);
+        let db = crate::app::open_database(&config)?;
+        let mut conn = db.get()?;
+        demo::load(&mut conn)?;
+        let done = pipeline::ingest(
+            &mut conn,
+            reader,
+            &Upload {
+                plan: demo::DEMO_PLAN_NUMBER,
+                agency: "Sở TT&TT",
+                period: "2023-01",
+                file_name: "lon.xlsx",
+                content_type: "application/octet-stream",
+                bytes,
+                uploaded_by: None,
+            },
+        )?;
+        let rows: Vec<crate::db::submissions::NewReportRow> =
+            crate::db::submissions::rows_of(&mut conn, done.submission.id)?
+                .into_iter()
+                .map(|r| crate::db::submissions::NewReportRow {
+                    submission_id: r.submission_id,
+                    task_id: r.task_id,
+                    sheet: r.sheet,
+                    source_row: r.source_row,
+                    status: r.status,
+                    progress_percent: r.progress_percent,
+                    result: r.result,
+                    difficulties: r.difficulties,
+                    proposals: r.proposals,
+                    match_method: r.match_method,
+                    match_score: r.match_score,
+                })
+                .collect();
+        let mut times = Vec::new();
+        for _ in 0..3 {
+            let (elapsed, ()) =
+                timed(|| conn.transaction(|c| crate::db::submissions::insert_rows(c, &rows)))?;
+            times.push(elapsed);
+        }
+        Ok((median(times), rows.len()))
+    })();
+    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin);
+    result
 }

@@ -176,8 +176,10 @@ pub fn set_outcome(
     Ok(())
 }
 
+/// `None` is stored as NULL (not as the column's DEFAULT): every row then has the same SQL,
+/// so SQLite reuses one prepared statement and PostgreSQL can COPY the rows.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = report_rows)]
+#[diesel(table_name = report_rows, treat_none_as_default_value = false)]
 pub struct NewReportRow {
     pub submission_id: i64,
     pub task_id: Option<i64>,
@@ -210,14 +212,27 @@ pub struct ReportRow {
     pub match_score: Option<i32>,
 }
 
-/// Inserts report rows in multi-row batches.
+/// Stores report rows: one cached prepared INSERT per row on SQLite (call it inside the
+/// caller's transaction), `COPY … FROM STDIN (FORMAT binary)` on PostgreSQL.
 pub fn insert_rows(conn: &mut DbConnection, rows: &[NewReportRow]) -> AppResult<()> {
-    for batch in rows.chunks(500) {
-        crate::with_backend!(&mut *conn, |c| {
-            diesel::insert_into(report_rows::table)
-                .values(batch)
-                .execute(c)?
-        });
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        DbConnection::Sqlite(c) => {
+            // One prepared statement, cached by diesel, run once per row: a multi-row INSERT
+            // has to be parsed again for every batch, which costs more than the steps.
+            for row in rows {
+                diesel::insert_into(report_rows::table)
+                    .values(row)
+                    .execute(c)?;
+            }
+        }
+        DbConnection::Postgresql(c) => {
+            diesel::copy_from(report_rows::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
     }
     Ok(())
 }

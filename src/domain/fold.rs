@@ -6,38 +6,87 @@
 //! all of those to one ASCII, lower-case, single-spaced key. "đ" has no decomposition in
 //! Unicode, so it is mapped to "d" by hand.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// Folds `text` to a comparison key: lower-case ASCII letters and digits, words separated by
 /// single spaces; "&" becomes "va" and every other punctuation mark separates words.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for ch in text.nfd() {
-        if is_combining_mark(ch) {
-            continue;
+    // Decomposing one character at a time is what NFD does, less the reordering of
+    // combining marks among themselves, which cannot matter: the marks are dropped.
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            fold_char(ch, &mut out, &mut pending_space);
+        } else {
+            unicode_normalization::char::decompose_canonical(ch, |d| {
+                fold_char(d, &mut out, &mut pending_space)
+            });
         }
-        let mapped = match ch {
-            'đ' | 'Đ' => 'd',
-            '&' => {
-                push_word(&mut out, &mut pending_space, "va");
-                continue;
-            }
-            c if c.is_alphanumeric() => c,
-            _ => {
-                pending_space = !out.is_empty();
-                continue;
-            }
-        };
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
+    }
+    out
+}
+
+/// One character of the canonical decomposition.
+#[inline]
+fn fold_char(ch: char, out: &mut String, pending_space: &mut bool) {
+    if is_combining_mark(ch) {
+        return;
+    }
+    let mapped = match ch {
+        'đ' | 'Đ' => 'd',
+        '&' => {
+            push_word(out, pending_space, "va");
+            return;
         }
+        c if c.is_ascii_alphanumeric() => c,
+        c if c.is_ascii() => {
+            *pending_space = !out.is_empty();
+            return;
+        }
+        c if c.is_alphanumeric() => c,
+        _ => {
+            *pending_space = !out.is_empty();
+            return;
+        }
+    };
+    if *pending_space {
+        out.push(' ');
+        *pending_space = false;
+    }
+    if mapped.is_ascii() {
+        out.push(mapped.to_ascii_lowercase());
+    } else {
         for lower in mapped.to_lowercase() {
             out.push(lower);
         }
     }
-    out
+}
+
+/// The first character of [`fold`]`(text)`, without folding the rest: a cheap test before
+/// comparing a long cell with short folded phrases.
+pub fn folded_first_char(text: &str) -> Option<char> {
+    let mut first = None;
+    for ch in text.chars() {
+        let mut probe = |d: char| {
+            if first.is_some() || is_combining_mark(d) {
+                return;
+            }
+            first = match d {
+                'đ' | 'Đ' => Some('d'),
+                '&' => Some('v'),
+                c if c.is_alphanumeric() => c.to_lowercase().next(),
+                _ => None,
+            };
+        };
+        if ch.is_ascii() {
+            probe(ch);
+        } else {
+            unicode_normalization::char::decompose_canonical(ch, probe);
+        }
+        if first.is_some() {
+            break;
+        }
+    }
+    first
 }
 
 fn push_word(out: &mut String, pending_space: &mut bool, word: &str) {
@@ -64,6 +113,17 @@ mod tests {
         assert_eq!(fold(&nfd), "khanh hoa");
         assert_eq!(fold("Khánh Hoà"), "khanh hoa");
         assert_eq!(fold("KHANH HOA"), "khanh hoa");
+    }
+
+    #[test]
+    fn first_folded_char_is_folds_first() {
+        for text in ["", " - Đề án", "& co", "(1) Ánh", "  Ủy ban", "...", "ÑA"] {
+            assert_eq!(
+                super::folded_first_char(text),
+                fold(text).chars().next(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -165,6 +165,18 @@ pub fn ingest(
     reader: &Reader,
     upload: &Upload,
 ) -> AppResult<IngestResult> {
+    ingest_read(conn, reader, upload, None)
+}
+
+/// [`ingest`] for an upload whose bytes were already read by the isolated reader (batch
+/// ingest reads a file's header block to find its agency): `read` is that read's result,
+/// used instead of reading the same bytes again.
+pub fn ingest_read(
+    conn: &mut DbConnection,
+    reader: &Reader,
+    upload: &Upload,
+    read: Option<Result<read::ReadOutcome, read::ReadError>>,
+) -> AppResult<IngestResult> {
     let period = Month::parse(upload.period).ok_or_else(|| {
         AppError::BadRequest(format!(
             "Kỳ báo cáo \"{}\" không hợp lệ; hãy ghi dạng 2023-11 (năm-tháng).",
@@ -207,21 +219,23 @@ pub fn ingest(
         return earlier_result(conn, &stored, findings, info);
     }
     let started = std::time::Instant::now();
-    let table = match read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program)
-        .map_err(|e| e.to_string())
-        .and_then(|outcome| {
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "ingest: read"
-            );
-            findings.extend(outcome.notes.into_iter().map(Finding::info));
-            let table = layout::find_table(&outcome.grid).map_err(|e| e.to_string());
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "ingest: layout"
-            );
-            table
-        }) {
+    let read = match read {
+        Some(read) => read,
+        None => read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program),
+    };
+    let table = match read.map_err(|e| e.to_string()).and_then(|outcome| {
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ingest: read"
+        );
+        findings.extend(outcome.notes.into_iter().map(Finding::info));
+        let table = layout::find_table(&outcome.grid).map_err(|e| e.to_string());
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ingest: layout"
+        );
+        table
+    }) {
         Ok(table) => table,
         Err(message) => {
             findings.push(Finding::error(message.clone()));
@@ -235,17 +249,39 @@ pub fn ingest(
         }
     };
     let tasks = task_refs(conn, plan.id, agency.id)?;
-    let (rows, new_rows, mut row_findings) = normalise(&table, &tasks, stored.id);
+    let mut table = table;
+    let (rows, task_ids, mut row_findings) = normalise(&mut table, &tasks);
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "ingest: matched"
     );
-    findings.extend(table.findings.iter().cloned());
+    findings.append(&mut table.findings);
     findings.append(&mut row_findings);
     findings.sort_by_key(|f| (f.row.unwrap_or(0), std::cmp::Reverse(f.severity)));
     let json = serde_json::to_string(&findings).expect("findings serialise");
     conn.transaction(|conn| {
-        submissions::insert_rows(conn, &new_rows)?;
+        // The rows to store are built a batch at a time from the output rows, so a large
+        // upload is not held twice.
+        for (batch, ids) in rows.chunks(STORE_BATCH).zip(task_ids.chunks(STORE_BATCH)) {
+            let new_rows: Vec<NewReportRow> = batch
+                .iter()
+                .zip(ids)
+                .map(|(row, &task_id)| NewReportRow {
+                    submission_id: stored.id,
+                    task_id,
+                    sheet: row.source.sheet.clone(),
+                    source_row: row.source.row as i32,
+                    status: row.status.clone(),
+                    progress_percent: row.progress_percent.map(|p| p.round() as i32),
+                    result: row.result.clone(),
+                    difficulties: row.difficulties.clone(),
+                    proposals: row.proposals.clone(),
+                    match_method: row.match_.method.clone(),
+                    match_score: Some((row.match_.score * 1000.0).round() as i32),
+                })
+                .collect();
+            submissions::insert_rows(conn, &new_rows)?;
+        }
         submissions::set_outcome(conn, stored.id, "processed", None, &json)
     })?;
     tracing::debug!(
@@ -299,61 +335,51 @@ fn task_refs(
         .collect())
 }
 
-/// Pure: table + tasks → output rows, rows to store, findings.
+/// Rows stored per batch.
+const STORE_BATCH: usize = 1000;
+
+/// Pure: table + tasks → output rows, the task id of each, findings. The table's rows are
+/// moved out, not copied.
 fn normalise(
-    table: &ReportTable,
+    table: &mut ReportTable,
     tasks: &[(i64, TaskRef)],
-    submission_id: i64,
-) -> (Vec<RowOut>, Vec<NewReportRow>, Vec<Finding>) {
+) -> (Vec<RowOut>, Vec<Option<i64>>, Vec<Finding>) {
     let refs: Vec<TaskRef> = tasks.iter().map(|(_, t)| t.clone()).collect();
     let matches = matcher::match_rows(&table.rows, &refs);
-    let mut out = Vec::with_capacity(table.rows.len());
-    let mut store = Vec::with_capacity(table.rows.len());
+    let raw_rows = std::mem::take(&mut table.rows);
+    let mut out = Vec::with_capacity(raw_rows.len());
+    let mut task_ids = Vec::with_capacity(raw_rows.len());
     let mut findings = Vec::new();
-    for (row, m) in table.rows.iter().zip(matches) {
+    if raw_rows.is_empty() {
+        findings.push(Finding::warning(
+            "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",
+        ));
+    }
+    for (row, m) in raw_rows.into_iter().zip(matches) {
         let task = m.task.and_then(|i| tasks.get(i));
         let method = m.method.map(|method| match method {
             matcher::MatchMethod::Code => "code".to_string(),
             matcher::MatchMethod::Text => "text".to_string(),
         });
+        // The score as stored (per mille) and as shown, rounded alike.
         let score = (m.score * 1000.0).round() / 1000.0;
+        task_ids.push(task.map(|(id, _)| *id));
         out.push(RowOut {
             task_code: task.map(|(_, t)| t.code.clone()),
             status: row.status.map(|s| s.as_str().to_string()),
             progress_percent: row.progress_percent,
-            result: row.result.clone(),
-            difficulties: row.difficulties.clone(),
-            proposals: row.proposals.clone(),
-            match_: MatchOut {
-                method: method.clone(),
-                score,
-            },
+            result: row.result,
+            difficulties: row.difficulties,
+            proposals: row.proposals,
+            match_: MatchOut { method, score },
             source: SourceOut {
                 sheet: table.sheet.clone(),
                 row: row.source_row,
             },
         });
-        store.push(NewReportRow {
-            submission_id,
-            task_id: task.map(|(id, _)| *id),
-            sheet: table.sheet.clone(),
-            source_row: row.source_row as i32,
-            status: row.status.map(|s| s.as_str().to_string()),
-            progress_percent: row.progress_percent.map(|p| p.round() as i32),
-            result: row.result.clone(),
-            difficulties: row.difficulties.clone(),
-            proposals: row.proposals.clone(),
-            match_method: method,
-            match_score: Some((m.score * 1000.0).round() as i32),
-        });
         findings.extend(m.findings);
     }
-    if table.rows.is_empty() {
-        findings.push(Finding::warning(
-            "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",
-        ));
-    }
-    (out, store, findings)
+    (out, task_ids, findings)
 }
 
 /// The stored rows of an identical earlier upload, in the same shape.

@@ -16,6 +16,9 @@ use crate::{
 /// Trims a multi-line text: each line trimmed with its inner runs of blanks collapsed to one
 /// space, blank lines at both ends dropped and runs of blank lines inside kept as one.
 pub fn clean_text(text: &str) -> String {
+    if is_clean(text) {
+        return text.to_string();
+    }
     let text = text
         .replace("\r\n", "\n")
         .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
@@ -39,6 +42,25 @@ pub fn clean_text(text: &str) -> String {
     lines.join("\n")
 }
 
+/// True when [`clean_text`] would return `text` unchanged because it is one line of words
+/// separated by single spaces (the common case, checked without allocating).
+fn is_clean(text: &str) -> bool {
+    let mut previous_space = true;
+    for c in text.chars() {
+        if c == ' ' {
+            if previous_space {
+                return false;
+            }
+            previous_space = true;
+        } else if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}') {
+            return false;
+        } else {
+            previous_space = false;
+        }
+    }
+    !previous_space || text.is_empty()
+}
+
 /// True when `folded` is `phrase` or starts with `phrase` followed by a word.
 fn starts_with_phrase(folded: &str, phrase: &str) -> bool {
     folded == phrase
@@ -47,7 +69,28 @@ fn starts_with_phrase(folded: &str, phrase: &str) -> bool {
 
 /// True when `phrase` occurs in `folded` as whole words.
 pub(crate) fn contains_phrase(folded: &str, phrase: &str) -> bool {
-    format!(" {folded} ").contains(&format!(" {phrase} "))
+    find_phrase(folded, phrase).is_some()
+}
+
+/// Byte offset of the first whole-word occurrence of `phrase` in `folded` (single-spaced),
+/// without allocating: what `" {folded} ".find(" {phrase} ")` finds, minus one.
+pub(crate) fn find_phrase(folded: &str, phrase: &str) -> Option<usize> {
+    if phrase.is_empty() {
+        return None;
+    }
+    let bytes = folded.as_bytes();
+    let mut from = 0;
+    while let Some(at) = folded[from..].find(phrase) {
+        let start = from + at;
+        let end = start + phrase.len();
+        let left = start == 0 || bytes[start - 1] == b' ';
+        let right = end == bytes.len() || bytes[end] == b' ';
+        if left && right {
+            return Some(start);
+        }
+        from = start + folded[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 /// Status words, as folded prefixes; `true` means the word must stand alone ("Đạt" is done,

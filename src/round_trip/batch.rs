@@ -345,16 +345,26 @@ fn one_file(conn: &mut DbConnection, context: &Context, path: &Path) -> FileRepo
     };
     // The name alone is enough when it names one agency; otherwise the header block is read
     // (in the isolated reader, like any upload).
+    // A file read for its header block is not read again by the pipeline.
+    let mut read_once = None;
     let guess = match infer::sure_by_name(context.registry, context.province, &name) {
         Some(_) => infer::infer(context.registry, context.province, &name, &[]),
         None => {
-            match read::read_isolated(&bytes, &context.reader.limits, &context.reader.program) {
-                Ok(grid) => infer::infer(
-                    context.registry,
-                    context.province,
-                    &name,
-                    &header_cells(&grid),
-                ),
+            match read::read_isolated_outcome(
+                &bytes,
+                &context.reader.limits,
+                &context.reader.program,
+            ) {
+                Ok(outcome) => {
+                    let guess = infer::infer(
+                        context.registry,
+                        context.province,
+                        &name,
+                        &header_cells(&outcome.grid),
+                    );
+                    read_once = Some(Ok(outcome));
+                    guess
+                }
                 Err(e) => {
                     let mut report = FileReport::new(name, Outcome::Unsure);
                     report.message = Some(format!(
@@ -382,7 +392,7 @@ fn one_file(conn: &mut DbConnection, context: &Context, path: &Path) -> FileRepo
         report.candidates = guess.candidates;
         return report;
     };
-    let result = pipeline::ingest(
+    let result = pipeline::ingest_read(
         conn,
         context.reader,
         &Upload {
@@ -394,6 +404,7 @@ fn one_file(conn: &mut DbConnection, context: &Context, path: &Path) -> FileRepo
             bytes: &bytes,
             uploaded_by: None,
         },
+        read_once,
     );
     let mut report = FileReport::new(name.clone(), Outcome::Failed);
     report.source = guess.source;

@@ -199,10 +199,9 @@ pub(crate) fn classify(raw: &str) -> Option<Label> {
 }
 
 fn earliest(folded: &str, phrases: &[(&str, ColumnRole)]) -> Option<ColumnRole> {
-    let padded = format!(" {folded} ");
     phrases
         .iter()
-        .filter_map(|&(phrase, role)| padded.find(&format!(" {phrase} ")).map(|at| (at, role)))
+        .filter_map(|&(phrase, role)| values::find_phrase(folded, phrase).map(|at| (at, role)))
         .min_by_key(|&(at, _)| at)
         .map(|(_, role)| role)
 }
@@ -222,10 +221,19 @@ fn weight(role: ColumnRole) -> f64 {
 pub(crate) fn find_header(sheet: &Sheet) -> Option<Header> {
     let mut best: Option<Header> = None;
     let last = sheet.rows.len().min(SEARCH_ROWS);
+    // Only the rows searched (and the one under the last) can be a header: their width is
+    // the table's, whatever is far below.
+    let width = sheet.rows[..(last + 1).min(sheet.rows.len())]
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(merged_width(sheet, last + 1));
+    let mut seen = Classified::default();
     for top in 0..last {
         let tries = [
-            candidate(sheet, top, false),
-            candidate(sheet, top, top + 1 < sheet.rows.len()),
+            candidate(sheet, width, top, false, &mut seen),
+            candidate(sheet, width, top, top + 1 < sheet.rows.len(), &mut seen),
         ];
         for header in tries.into_iter().flatten() {
             let better = match &best {
@@ -243,31 +251,65 @@ pub(crate) fn find_header(sheet: &Sheet) -> Option<Header> {
     best
 }
 
+/// Columns reached by merged areas that start within the first `rows` rows.
+fn merged_width(sheet: &Sheet, rows: usize) -> usize {
+    sheet
+        .merges
+        .iter()
+        .filter(|m| (m.first_row as usize) < rows)
+        .map(|m| m.last_col as usize + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Header texts already classified: every row is tried alone and under the row above.
+#[derive(Default)]
+struct Classified(std::collections::HashMap<String, (Option<Label>, String)>);
+
+impl Classified {
+    /// The label and the folded key of a header text.
+    fn get(&mut self, text: &str) -> (Option<Label>, String) {
+        if let Some(hit) = self.0.get(text) {
+            return hit.clone();
+        }
+        let value = (classify(text), fold(text));
+        self.0.insert(text.to_string(), value.clone());
+        value
+    }
+}
+
 /// The header made of row `top` (and `top + 1` when `two`), if it is one.
-fn candidate(sheet: &Sheet, top: usize, two: bool) -> Option<Header> {
+fn candidate(
+    sheet: &Sheet,
+    width: usize,
+    top: usize,
+    two: bool,
+    seen: &mut Classified,
+) -> Option<Header> {
     let mut columns = Vec::new();
     let mut penalty = 0.0;
     let (mut from_top, mut from_bottom) = (0, 0);
     // Sub-columns that split a merged group header ("Kết quả thực hiện" over "Đã hoàn thành"
     // | "Đang thực hiện") explain the header better than the group name repeated.
     let mut refined = 0.0;
-    for col in 0..sheet.width() {
+    for col in 0..width {
         if is_value(sheet.shown(top, col)) {
             penalty += 1.0;
             continue;
         }
         let top_text = cells::text(sheet, top, col);
-        let top_label = classify(&top_text);
+        let (top_label, top_key) = seen.get(&top_text);
         from_top += usize::from(top_label.is_some());
-        let mut chosen = (top_label, top_text.clone(), vec![fold(&top_text)]);
+        let mut chosen = (top_label, top_text.clone(), vec![top_key.clone()]);
         if two {
             let bottom_text = cells::text(sheet, top + 1, col);
             let merged = cells::origin(sheet, top, col) == cells::origin(sheet, top + 1, col);
             if is_value(sheet.shown(top + 1, col)) {
                 penalty += 1.0;
             } else if !merged && !bottom_text.is_empty() {
-                let keys = vec![fold(&top_text), fold(&bottom_text)];
-                match classify(&bottom_text) {
+                let (bottom_label, bottom_key) = seen.get(&bottom_text);
+                let keys = vec![top_key, bottom_key];
+                match bottom_label {
                     Some(label) => {
                         from_bottom += 1;
                         let split = cells::merge_at(sheet, top, col)

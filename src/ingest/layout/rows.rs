@@ -12,7 +12,10 @@ use super::{
     numbering,
 };
 use crate::{
-    domain::{finding::Finding, fold::fold},
+    domain::{
+        finding::Finding,
+        fold::{fold, folded_first_char},
+    },
     ingest::{
         grid::{Cell, Sheet},
         table::{ColumnRole, Heading, RawRow, ReportedStatus},
@@ -259,13 +262,22 @@ const SIGNATURE: &[&str] = &[
     "ky dong dau",
 ];
 const SIGNATURE_ALONE: &[&str] = &["giam doc", "pho giam doc", "chu tich", "truong phong"];
+/// First letters of every entry of [`SIGNATURE`] and [`SIGNATURE_ALONE`].
+const SIGNATURE_FIRST: &str = "nltxkqgpc";
 
 fn is_signature(sheet: &Sheet, row: usize) -> bool {
     let Some(cells) = sheet.rows.get(row) else {
         return false;
     };
     cells.iter().any(|cell| {
-        let folded = fold(&cell.as_text());
+        // Numbers, dates, booleans and error values never spell a signature line.
+        let Cell::Text(text) = cell else {
+            return false;
+        };
+        if !folded_first_char(text).is_some_and(|c| SIGNATURE_FIRST.contains(c)) {
+            return false;
+        }
+        let folded = fold(text);
         if folded.is_empty() || folded.split(' ').count() > 10 {
             return false;
         }
@@ -283,7 +295,14 @@ fn is_header_copy(sheet: &Sheet, row: usize, header: &Header) -> bool {
         .columns
         .iter()
         .filter(|c| {
-            let folded = fold(&cells::text(sheet, row, c.col));
+            let text = cells::text(sheet, row, c.col);
+            let Some(first) = folded_first_char(&text) else {
+                return false;
+            };
+            if !c.keys.iter().any(|k| k.starts_with(first)) {
+                return false;
+            }
+            let folded = fold(&text);
             !folded.is_empty() && c.keys.contains(&folded)
         })
         .count();
@@ -363,12 +382,20 @@ enum Item {
 
 fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
     let mut findings = Vec::new();
+    let orphan = |line: &Line| line.continues || (line.number.is_empty() && line.task.is_empty());
+    // Which lines are headings needs the line after; decide first, then move the lines.
+    let heading: Vec<bool> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            !orphan(line) && is_heading(line, lines[i + 1..].iter().find(|l| !l.continues))
+        })
+        .collect();
     let mut items: Vec<Item> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let orphan = line.continues || (line.number.is_empty() && line.task.is_empty());
-        if orphan {
+    for (line, heading) in lines.into_iter().zip(heading) {
+        if orphan(&line) {
             match items.last_mut() {
-                Some(Item::Data(task)) => task.absorb(line.clone()),
+                Some(Item::Data(task)) => task.absorb(line),
                 _ if line.has_report() && !line.continues => findings.push(
                     Finding::warning(format!(
                         "Dòng {} có nội dung báo cáo nhưng không ghi số thứ tự hay tên nhiệm \
@@ -381,19 +408,18 @@ fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
             }
             continue;
         }
-        let next = lines[i + 1..].iter().find(|l| !l.continues);
-        if is_heading(line, next) {
+        if heading {
             let (number, text) = if line.number.is_empty() {
                 numbering::split_leading(&line.task)
             } else {
-                (line.number.clone(), line.task.clone())
+                (line.number, line.task)
             };
             items.push(Item::Heading(Heading { number, text }));
         } else if line.task.is_empty() && !line.has_report() {
             // A number with nothing else: an unused line of the form.
             continue;
         } else {
-            items.push(Item::Data(line.clone()));
+            items.push(Item::Data(line));
         }
     }
     let fractions = values::column_holds_fractions(items.iter().filter_map(|item| match item {

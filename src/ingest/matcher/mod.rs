@@ -102,10 +102,11 @@ pub const UNMATCHED_MESSAGE: &str = "Không xác định được dòng này thu
 /// Matches every row of a report to the plan's tasks (see the module doc).
 pub fn match_rows(rows: &[RawRow], tasks: &[TaskRef]) -> Vec<RowMatch> {
     let plan = PlanIndex::new(tasks);
+    let mut memo = Memo::default();
     let mut first_row_of: HashMap<usize, u32> = HashMap::new();
     rows.iter()
         .map(|row| {
-            let mut m = match_row(&plan, row);
+            let mut m = match_row(&plan, row, &mut memo);
             if let Some(pos) = m.task {
                 let task = &tasks[pos];
                 if task.assigned.is_none() {
@@ -152,7 +153,17 @@ impl TextScores {
     }
 }
 
-fn match_row(plan: &PlanIndex, row: &RawRow) -> RowMatch {
+/// What rows of one report share: the same task text scores the same against the titles,
+/// and rows under the same headings pin the same group. Large reports repeat both a lot.
+#[derive(Default)]
+struct Memo<'p> {
+    /// Text (code split off) → its raw scores against every title, before any group pin.
+    text: HashMap<String, Option<std::rc::Rc<Vec<f64>>>>,
+    /// The headings of the previous row and the group they pin.
+    context: Option<(Vec<crate::ingest::table::Heading>, Option<&'p [usize]>)>,
+}
+
+fn match_row<'p>(plan: &'p PlanIndex, row: &RawRow, memo: &mut Memo<'p>) -> RowMatch {
     let (text_code, text) = split_leading_code(&row.task_text);
     let mut reading = parse_code(&row.number);
     // The text's own code wins over a bare STT or an empty/unreadable number cell.
@@ -165,7 +176,7 @@ fn match_row(plan: &PlanIndex, row: &RawRow) -> RowMatch {
         }
     }
     let evidence = plan.resolve(reading.as_ref(), &row.context);
-    let text_scores = score_text(plan, text, &row.context);
+    let text_scores = score_text(plan, text, &row.context, memo);
 
     match evidence {
         CodeEvidence::Exact { task, written } => decide_coded(
@@ -209,21 +220,35 @@ fn match_row(plan: &PlanIndex, row: &RawRow) -> RowMatch {
     }
 }
 
-fn score_text(
-    plan: &PlanIndex,
+fn score_text<'p>(
+    plan: &'p PlanIndex,
     text: &str,
     context: &[crate::ingest::table::Heading],
+    memo: &mut Memo<'p>,
 ) -> Option<TextScores> {
     if text.trim().is_empty() || plan.titles.len() == 0 {
         return None;
     }
-    let query = plan.titles.query(text);
-    if query.is_empty() {
-        return None;
-    }
-    let mut scores = plan.titles.scores(&query);
+    let raw = match memo.text.get(text) {
+        Some(raw) => raw.clone(),
+        None => {
+            let query = plan.titles.query(text);
+            let raw = (!query.is_empty()).then(|| std::rc::Rc::new(plan.titles.scores(&query)));
+            memo.text.insert(text.to_string(), raw.clone());
+            raw
+        }
+    }?;
+    let mut scores = Vec::clone(&raw);
     // A heading that names a group tips near-identical titles toward that group's task.
-    if let Some(group) = plan.pinned_group(context) {
+    let pinned = match &memo.context {
+        Some((seen, pinned)) if seen.as_slice() == context => *pinned,
+        _ => {
+            let pinned = plan.pinned_group(context);
+            memo.context = Some((context.to_vec(), pinned));
+            pinned
+        }
+    };
+    if let Some(group) = pinned {
         for &t in group {
             scores[t] = (scores[t] + 0.05).min(1.0);
         }

@@ -160,6 +160,9 @@ pub(crate) struct TextIndex {
     n: usize,
     syllable_df: HashMap<String, usize>,
     pairs: HashSet<(String, String)>,
+    /// Feature → the titles that have it: a title sharing no feature with a query scores 0,
+    /// so only the titles met here are scored.
+    postings: HashMap<String, Vec<usize>>,
 }
 
 impl TextIndex {
@@ -189,8 +192,16 @@ impl TextIndex {
             n: texts.len().max(1),
             syllable_df,
             pairs,
+            postings: HashMap::new(),
         };
         index.docs = raw.iter().map(|r| index.weigh(r)).collect();
+        let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, doc) in index.docs.iter().enumerate() {
+            for f in doc.weights.keys() {
+                postings.entry(f.clone()).or_default().push(i);
+            }
+        }
+        index.postings = postings;
         index
     }
 
@@ -258,8 +269,20 @@ impl TextIndex {
         ((0.6 * hi + 0.4 * lo) * (1.0 - LONE_SYLLABLE_PENALTY * (1.0 - coherence))).clamp(0.0, 1.0)
     }
 
+    /// [`Self::score`] against every title; titles sharing no feature with the query are 0
+    /// without being scored.
     pub fn scores(&self, query: &Features) -> Vec<f64> {
-        (0..self.docs.len()).map(|i| self.score(query, i)).collect()
+        let mut out = vec![0.0; self.docs.len()];
+        let mut met = vec![false; self.docs.len()];
+        for f in query.weights.keys() {
+            for &doc in self.postings.get(f).map(Vec::as_slice).unwrap_or_default() {
+                if !met[doc] {
+                    met[doc] = true;
+                    out[doc] = self.score(query, doc);
+                }
+            }
+        }
+        out
     }
 
     fn idf(&self, feature: &str) -> f64 {

@@ -2,42 +2,50 @@
 //!
 //! calamine can abort the process on allocation failure (`oleloop.xls`, the A1/XFD1048576
 //! corner cells) or run for tens of seconds while growing to gigabytes (`Test_git_issue_382_oom.xls`,
-//! zip bombs). A panic guard cannot stop either, so each upload is parsed by a fresh
-//! `tonghop read-sheet` process (a hidden subcommand of this same binary):
+//! zip bombs). A panic guard cannot stop either, so uploads are parsed by `tonghop
+//! read-sheet` processes (a hidden subcommand of this same binary):
 //!
-//! * the bytes go in on stdin, the limits as options;
-//! * the child sets `RLIMIT_AS` (address space, `parse_memory_mb`), `RLIMIT_CPU` (a little above
-//!   the wall-clock limit) and `RLIMIT_CORE = 0`, asks to be killed if the server dies, then
-//!   parses and writes one JSON answer to stdout: the outcome (exit 0) or a rejection with its
-//!   Vietnamese message (exit 3);
-//! * the parent feeds stdin from a thread, decodes stdout as it arrives with a size cap, keeps
-//!   the first 16 KB of stderr, and waits with a deadline, killing the child when it passes.
-//!   An abort with "memory allocation … failed", an OOM kill, `SIGXCPU` or the deadline become
-//!   `too_large` / `timeout` rejections; anything else is `crashed`.
+//! * the child sets `RLIMIT_AS` (address space, `parse_memory_mb`) and `RLIMIT_CORE = 0`, then
+//!   serves files one after another over its pipes: a request is a `u64` length and the file's
+//!   bytes on stdin; before each file it sets `RLIMIT_CPU` to its CPU time so far plus a little
+//!   above the wall-clock limit; the answer is a `u64` length and the outcome or the rejection
+//!   with its Vietnamese message, in the compact binary form of [`super::wire`]. It exits when
+//!   stdin closes (so also when the server dies);
+//! * the parent keeps idle children in a small pool (per limits and program) so a month of
+//!   small files does not pay a process start each (~5–15 ms, more than reading a 150-row
+//!   file); a child is retired after [`MAX_FILES_PER_CHILD`] files;
+//! * the parent writes the request from a thread, reads answers on a thread per child with a
+//!   size cap, keeps the first 16 KB of stderr per request, and waits with a deadline, killing
+//!   the child when it passes. An abort with "memory allocation … failed", an OOM kill,
+//!   `SIGXCPU` or the deadline become `too_large` / `timeout` rejections; anything else is
+//!   `crashed`. A child that dies is never reused; when it had served other files before,
+//!   the file is read once more by a fresh child, so a verdict never depends on what an earlier
+//!   file left behind (memory, CPU time).
 //!
 //! [`read_isolated`] blocks the calling thread for up to the timeout: call it from a blocking
 //! pool (`actix_web::web::block`) and bound how many run at once.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::path::Path;
-use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
 use super::parse::{parse, ReadOutcome};
+use super::wire::{self, Reply};
 use super::{human_bytes, sniff, truncate_chars, ReadError, ReadLimits};
 use crate::ingest::grid::Grid;
 
-/// Exit status of a child that read the file.
+/// Exit status of a child whose stdin closed (the normal end).
 pub const EXIT_OK: u8 = 0;
-/// Exit status of a child that rejected the file (the rejection is on stdout).
-pub const EXIT_REJECTED: u8 = 3;
 /// Exit status of a child that could not read stdin or write stdout.
 pub const EXIT_IO: u8 = 4;
 
-const STDERR_KEPT: u64 = 16 * 1024;
+/// Files one child reads before it is retired.
+pub const MAX_FILES_PER_CHILD: u32 = 256;
+
+const STDERR_KEPT: usize = 16 * 1024;
 
 /// Options of the hidden `tonghop read-sheet` subcommand: the [`ReadLimits`] of one read.
 /// Options left out take the defaults of [`ReadLimits::default`].
@@ -116,18 +124,11 @@ impl ReadSheetArgs {
     }
 }
 
-/// The child's one answer on stdout.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ChildReply {
-    Ok(ReadOutcome),
-    Rejected(ReadError),
-}
-
 // ---------------------------------------------------------------------------------------------
 // Child side.
 
-/// Body of `tonghop read-sheet`: limits, stdin → parse → stdout. Returns the exit status.
+/// Body of `tonghop read-sheet`: limits, then requests on stdin → parse → answers on stdout
+/// until stdin closes. Returns the exit status.
 pub fn child_main(args: &ReadSheetArgs) -> ExitCode {
     ExitCode::from(child_status(args))
 }
@@ -141,34 +142,64 @@ pub fn child_exit(args: &ReadSheetArgs) -> ! {
 fn child_status(args: &ReadSheetArgs) -> u8 {
     let limits = args.limits();
     restrict_self(&limits);
-
-    let mut bytes = Vec::new();
-    let read = io::stdin()
-        .lock()
-        .take(limits.max_bytes as u64 + 1)
-        .read_to_end(&mut bytes);
-    if let Err(e) = read {
-        eprintln!("read-sheet: cannot read stdin: {e}");
-        return EXIT_IO;
-    }
-    let reply = match parse(&bytes, &limits) {
-        Ok(outcome) => ChildReply::Ok(outcome),
-        Err(e) => ChildReply::Rejected(e),
-    };
-    drop(bytes);
-    let status = match reply {
-        ChildReply::Ok(_) => EXIT_OK,
-        ChildReply::Rejected(_) => EXIT_REJECTED,
-    };
+    let mut input = io::stdin().lock();
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let written = serde_json::to_writer(&mut out, &reply)
-        .map_err(io::Error::from)
-        .and_then(|()| out.flush());
-    if let Err(e) = written {
-        eprintln!("read-sheet: cannot write the answer: {e}");
-        return EXIT_IO;
+    loop {
+        let mut len = [0u8; 8];
+        match read_full(&mut input, &mut len) {
+            Ok(false) => return EXIT_OK,
+            Ok(true) => {}
+            Err(e) => {
+                eprintln!("read-sheet: cannot read stdin: {e}");
+                return EXIT_IO;
+            }
+        }
+        let len = u64::from_le_bytes(len);
+        if len > limits.max_bytes as u64 {
+            eprintln!("read-sheet: request of {len} bytes over the limit");
+            return EXIT_IO;
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        if let Err(e) = (&mut input).take(len).read_to_end(&mut bytes) {
+            eprintln!("read-sheet: cannot read stdin: {e}");
+            return EXIT_IO;
+        }
+        if bytes.len() as u64 != len {
+            eprintln!("read-sheet: request cut short");
+            return EXIT_IO;
+        }
+        limit_cpu_for_one_file(&limits);
+        let reply = match parse(&bytes, &limits) {
+            Ok(outcome) => Reply::Ok(outcome),
+            Err(e) => Reply::Rejected(e),
+        };
+        drop(bytes);
+        let encoded = wire::encode(&reply);
+        drop(reply);
+        let written = out
+            .write_all(&(encoded.len() as u64).to_le_bytes())
+            .and_then(|()| out.write_all(&encoded))
+            .and_then(|()| out.flush());
+        if let Err(e) = written {
+            eprintln!("read-sheet: cannot write the answer: {e}");
+            return EXIT_IO;
+        }
     }
-    status
+}
+
+/// Fills `buf`; `Ok(false)` on a clean end of input before the first byte.
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<bool> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) if filled == 0 => return Ok(false),
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
 }
 
 /// Process limits for the reader child. Failures are reported on stderr and otherwise
@@ -176,7 +207,6 @@ fn child_status(args: &ReadSheetArgs) -> u8 {
 #[cfg(unix)]
 fn restrict_self(limits: &ReadLimits) {
     let memory = limits.memory_mb.saturating_mul(1024 * 1024);
-    let cpu = limits.timeout_secs.saturating_add(1);
     // SAFETY: setrlimit and prctl only read the structs passed by reference; they affect this
     // process alone.
     unsafe {
@@ -188,10 +218,6 @@ fn restrict_self(limits: &ReadLimits) {
             rlim_cur: memory as libc::rlim_t,
             rlim_max: memory as libc::rlim_t,
         };
-        let cpu = libc::rlimit {
-            rlim_cur: cpu as libc::rlim_t,
-            rlim_max: cpu.saturating_add(2) as libc::rlim_t,
-        };
         if libc::setrlimit(libc::RLIMIT_CORE, &core) != 0 {
             eprintln!(
                 "read-sheet: setrlimit(CORE): {}",
@@ -201,13 +227,39 @@ fn restrict_self(limits: &ReadLimits) {
         if libc::setrlimit(libc::RLIMIT_AS, &address_space) != 0 {
             eprintln!("read-sheet: setrlimit(AS): {}", io::Error::last_os_error());
         }
+    }
+    // No PR_SET_PDEATHSIG: it fires when the *thread* that spawned the child ends, which would
+    // kill pooled children whenever a worker thread retires. A child learns that the server
+    // died from its stdin closing (idle) or its stdout breaking (busy), and the CPU limit
+    // bounds a busy one.
+}
+
+/// `RLIMIT_CPU` for the next file: the CPU time used so far plus the wall-clock limit and a
+/// second (the limit counts the whole life of the process). Only the soft limit moves (its
+/// `SIGXCPU` ends the child); the hard one is left alone, since it could never be raised again.
+#[cfg(unix)]
+fn limit_cpu_for_one_file(limits: &ReadLimits) {
+    // SAFETY: getrusage, getrlimit and setrlimit only read and write the structs passed by
+    // reference; they affect this process alone.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        let used = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) as u64 + 1;
+        let soft = used.saturating_add(limits.timeout_secs).saturating_add(1);
+        let mut cpu = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::getrlimit(libc::RLIMIT_CPU, &mut cpu);
+        cpu.rlim_cur = (soft as libc::rlim_t).min(cpu.rlim_max);
         if libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0 {
             eprintln!("read-sheet: setrlimit(CPU): {}", io::Error::last_os_error());
         }
-        #[cfg(target_os = "linux")]
-        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
     }
 }
+
+#[cfg(not(unix))]
+fn limit_cpu_for_one_file(_limits: &ReadLimits) {}
 
 #[cfg(not(unix))]
 fn restrict_self(_limits: &ReadLimits) {}
@@ -248,6 +300,15 @@ pub fn read_isolated_outcome(
     result
 }
 
+/// Ends the idle reader children and waits for them (their peak memory then shows in
+/// `getrusage(RUSAGE_CHILDREN)`). Children busy elsewhere are not touched.
+pub fn retire_idle_readers() {
+    let idle = std::mem::take(&mut *IDLE.lock().unwrap_or_else(|p| p.into_inner()));
+    for worker in idle {
+        worker.retire();
+    }
+}
+
 /// How the wait for the child ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ending {
@@ -255,6 +316,222 @@ enum Ending {
     TimedOut,
     Overflow,
     Lost,
+}
+
+/// What a reader thread hands over.
+enum Frame {
+    Answer(Vec<u8>),
+    Overflow,
+}
+
+/// A running `read-sheet` child and the threads that drain its output.
+struct Worker {
+    key: (ReadLimits, PathBuf),
+    child: Child,
+    stdin: Option<ChildStdin>,
+    answers: mpsc::Receiver<Frame>,
+    /// The first [`STDERR_KEPT`] bytes written since the current request began.
+    stderr: Arc<Mutex<Vec<u8>>>,
+    stderr_closed: Arc<AtomicBool>,
+    served: u32,
+}
+
+static IDLE: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+
+impl Worker {
+    fn spawn(limits: &ReadLimits, program: &Path) -> Result<Worker, ReadError> {
+        let mut child = Command::new(program)
+            .arg("read-sheet")
+            .args(ReadSheetArgs::from_limits(limits).to_args())
+            .env("RUST_BACKTRACE", "0")
+            .env_remove("RUST_LIB_BACKTRACE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| ReadError::Internal {
+                detail: format!("không chạy được trình đọc {}: {e}", program.display()),
+            })?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        let cap = limits.max_output_bytes();
+        let (send, answers) = mpsc::channel();
+        if let Some(stdout) = stdout {
+            std::thread::spawn(move || {
+                let mut out = BufReader::with_capacity(64 * 1024, stdout);
+                loop {
+                    let mut len = [0u8; 8];
+                    if !matches!(read_full(&mut out, &mut len), Ok(true)) {
+                        return;
+                    }
+                    let len = u64::from_le_bytes(len);
+                    if len > cap {
+                        let _ = send.send(Frame::Overflow);
+                        return;
+                    }
+                    let mut answer = Vec::with_capacity(len.min(1 << 20) as usize);
+                    match (&mut out).take(len).read_to_end(&mut answer) {
+                        Ok(n) if n as u64 == len => {}
+                        _ => return,
+                    }
+                    if send.send(Frame::Answer(answer)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let closed = Arc::new(AtomicBool::new(false));
+        if let Some(mut err) = stderr {
+            let (kept, closed) = (Arc::clone(&kept), Arc::clone(&closed));
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = err.read(&mut buf) {
+                    let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+                    let room = STDERR_KEPT.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+                closed.store(true, Ordering::Release);
+            });
+        }
+        Ok(Worker {
+            key: (*limits, program.to_path_buf()),
+            child,
+            stdin,
+            answers,
+            stderr: kept,
+            stderr_closed: closed,
+            served: 0,
+        })
+    }
+
+    /// An idle child for these limits, if one is alive.
+    fn take_idle(limits: &ReadLimits, program: &Path) -> Option<Worker> {
+        let mut idle = IDLE.lock().unwrap_or_else(|p| p.into_inner());
+        while let Some(at) = idle
+            .iter()
+            .position(|w| w.key.0 == *limits && w.key.1 == program)
+        {
+            let mut worker = idle.swap_remove(at);
+            if matches!(worker.child.try_wait(), Ok(None)) {
+                return Some(worker);
+            }
+            drop(idle);
+            worker.retire();
+            idle = IDLE.lock().unwrap_or_else(|p| p.into_inner());
+        }
+        None
+    }
+
+    fn park(self) {
+        if self.served >= MAX_FILES_PER_CHILD {
+            self.retire();
+        } else {
+            IDLE.lock().unwrap_or_else(|p| p.into_inner()).push(self);
+        }
+    }
+
+    /// Closes stdin (the child exits on its own) and waits, killing it if it lingers.
+    fn retire(mut self) {
+        drop(self.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            match self.child.try_wait() {
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1))
+                }
+                Ok(None) | Err(_) => {
+                    kill(&mut self.child);
+                    return;
+                }
+                Ok(Some(_)) => return,
+            }
+        }
+    }
+
+    /// Sends one file and waits for the answer until `deadline`.
+    fn ask(
+        &mut self,
+        bytes: &[u8],
+        deadline: Instant,
+        limits: &ReadLimits,
+    ) -> Result<Result<ReadOutcome, ReadError>, Failed> {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.served += 1;
+        let stdin = self.stdin.as_mut();
+        let frame = std::thread::scope(|scope| {
+            let writer = scope.spawn(move || {
+                let Some(input) = stdin else {
+                    return;
+                };
+                // A child that stops reading (crashed, killed) closes the pipe: the write fails
+                // with EPIPE. One-shot CLI commands restore SIGPIPE's default action (which
+                // would end the whole process), so block it in this thread.
+                block_sigpipe_in_this_thread();
+                // A failed write shows as the child's end, read below.
+                let _ = input
+                    .write_all(&(bytes.len() as u64).to_le_bytes())
+                    .and_then(|()| input.write_all(bytes))
+                    .and_then(|()| input.flush());
+            });
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let frame = self.answers.recv_timeout(wait);
+            if frame.is_err() {
+                // Unblocks a writer stuck on a child that stopped reading.
+                let _ = self.child.kill();
+            }
+            let _ = writer.join();
+            frame
+        });
+        let ending = match frame {
+            Ok(Frame::Answer(answer)) => {
+                return match wire::decode(&answer, limits.max_cells) {
+                    Ok(Reply::Ok(outcome)) => Ok(Ok(outcome)),
+                    Ok(Reply::Rejected(e)) => Ok(Err(e)),
+                    Err(e) => Err(Failed {
+                        status: kill(&mut self.child),
+                        ending: Ending::Exited,
+                        garbled: Some(e),
+                        stderr: String::new(),
+                    }),
+                };
+            }
+            Ok(Frame::Overflow) => Ending::Overflow,
+            Err(mpsc::RecvTimeoutError::Timeout) => Ending::TimedOut,
+            Err(mpsc::RecvTimeoutError::Disconnected) => Ending::Exited,
+        };
+        let status = match ending {
+            Ending::Exited => wait_until(&mut self.child, deadline),
+            _ => (kill(&mut self.child), ending),
+        };
+        // The child is gone: its stderr closes right after.
+        let drained = Instant::now() + Duration::from_millis(200);
+        while !self.stderr_closed.load(Ordering::Acquire) && Instant::now() < drained {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let stderr =
+            String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(|p| p.into_inner()))
+                .into_owned();
+        Err(Failed {
+            status: status.0,
+            ending: status.1,
+            garbled: None,
+            stderr,
+        })
+    }
+}
+
+/// A read that ended without an answer: the child is dead.
+struct Failed {
+    status: Option<ExitStatus>,
+    ending: Ending,
+    /// The answer could not be decoded.
+    garbled: Option<String>,
+    stderr: String,
 }
 
 fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOutcome, ReadError> {
@@ -269,65 +546,42 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
     sniff::sniff_magic(bytes)?;
 
     let deadline = Instant::now() + Duration::from_secs(limits.timeout_secs);
-    let mut child = Command::new(program)
-        .arg("read-sheet")
-        .args(ReadSheetArgs::from_limits(limits).to_args())
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("RUST_LIB_BACKTRACE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| ReadError::Internal {
-            detail: format!("không chạy được trình đọc {}: {e}", program.display()),
-        })?;
-    let stdin = child.stdin.take();
-    let stdout = child.stdout.take();
-    let stderr = child.stderr.take();
-    let cap = limits.max_output_bytes();
-    let overflow = AtomicBool::new(false);
-
-    let (status, ending, reply, stderr) = std::thread::scope(|scope| {
-        scope.spawn(move || {
-            if let Some(mut input) = stdin {
-                // A child that stops reading (crashed early, killed) closes the pipe: the write
-                // fails with EPIPE, which is ignored. One-shot CLI commands restore SIGPIPE's
-                // default action (which would end the whole process), so block it here.
-                block_sigpipe_in_this_thread();
-                let _ = input.write_all(bytes);
+    let mut worker = match Worker::take_idle(limits, program) {
+        Some(worker) => worker,
+        None => Worker::spawn(limits, program)?,
+    };
+    match worker.ask(bytes, deadline, limits) {
+        Ok(answer) => {
+            worker.park();
+            answer
+        }
+        Err(failed) => {
+            let reused = worker.served > 1;
+            worker.retire();
+            if reused && failed.ending == Ending::Exited && Instant::now() < deadline {
+                // What killed a child that had read other files may be their leftovers: the
+                // file gets a fresh child before it is judged.
+                tracing::info!("reader child died on a reused process; reading again");
+                let mut fresh = Worker::spawn(limits, program)?;
+                return match fresh.ask(bytes, deadline, limits) {
+                    Ok(answer) => {
+                        fresh.park();
+                        answer
+                    }
+                    Err(failed) => {
+                        fresh.retire();
+                        interpret_failure(failed, limits)
+                    }
+                };
             }
-        });
-        let overflow = &overflow;
-        let answer = scope.spawn(move || {
-            let stdout = stdout?;
-            let capped = Capped {
-                inner: stdout,
-                left: cap,
-                overflow,
-            };
-            Some(
-                serde_json::from_reader::<_, ChildReply>(BufReader::with_capacity(
-                    64 * 1024,
-                    capped,
-                ))
-                .map_err(|e| e.to_string()),
-            )
-        });
-        let diagnostics = scope.spawn(move || {
-            let mut kept = Vec::new();
-            if let Some(mut err) = stderr {
-                let _ = (&mut err).take(STDERR_KEPT).read_to_end(&mut kept);
-                let _ = io::copy(&mut err, &mut io::sink());
-            }
-            String::from_utf8_lossy(&kept).into_owned()
-        });
-        let (status, ending) = wait(&mut child, deadline, overflow);
-        let reply = answer.join().ok().flatten();
-        let stderr = diagnostics.join().unwrap_or_default();
-        (status, ending, reply, stderr)
-    });
+            interpret_failure(failed, limits)
+        }
+    }
+}
 
-    interpret(status, ending, reply, &stderr, limits)
+fn interpret_failure(failed: Failed, limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+    let reply = failed.garbled.map(Err);
+    interpret(failed.status, failed.ending, reply, &failed.stderr, limits)
 }
 
 /// Blocks SIGPIPE for the calling thread only: a write to a closed pipe then fails with EPIPE
@@ -348,21 +602,14 @@ fn block_sigpipe_in_this_thread() {
 #[cfg(not(unix))]
 fn block_sigpipe_in_this_thread() {}
 
-/// Waits for the child until it exits, the deadline passes or its output overflows.
-fn wait(
-    child: &mut Child,
-    deadline: Instant,
-    overflow: &AtomicBool,
-) -> (Option<ExitStatus>, Ending) {
-    let mut pause = Duration::from_millis(2);
+/// Waits for a child whose output has closed until it exits or the deadline passes.
+fn wait_until(child: &mut Child, deadline: Instant) -> (Option<ExitStatus>, Ending) {
+    let mut pause = Duration::from_millis(1);
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return (Some(status), Ending::Exited),
             Ok(None) => {}
             Err(_) => return (kill(child), Ending::Lost),
-        }
-        if overflow.load(Ordering::Relaxed) {
-            return (kill(child), Ending::Overflow);
         }
         let now = Instant::now();
         if now >= deadline {
@@ -378,10 +625,11 @@ fn kill(child: &mut Child) -> Option<ExitStatus> {
     child.wait().ok()
 }
 
+/// What a child's end means for the clerk. `reply` is an answer that could not be decoded.
 fn interpret(
     status: Option<ExitStatus>,
     ending: Ending,
-    reply: Option<Result<ChildReply, String>>,
+    reply: Option<Result<Reply, String>>,
     stderr: &str,
     limits: &ReadLimits,
 ) -> Result<ReadOutcome, ReadError> {
@@ -414,24 +662,18 @@ fn interpret(
         Ending::Lost => return Err(crashed("mất liên lạc với tiến trình đọc".into())),
         Ending::Exited => {}
     }
+    match reply {
+        Some(Ok(Reply::Ok(outcome))) => return Ok(outcome),
+        Some(Ok(Reply::Rejected(e))) => return Err(e),
+        Some(Err(e)) => return Err(crashed(format!("kết quả không hợp lệ: {e}"))),
+        None => {}
+    }
     let Some(status) = status else {
         return Err(crashed("không rõ trạng thái kết thúc".into()));
     };
-    match (status.code(), reply) {
-        (Some(code), Some(Ok(ChildReply::Ok(outcome)))) if code == i32::from(EXIT_OK) => {
-            Ok(outcome)
-        }
-        (Some(code), Some(Ok(ChildReply::Rejected(e)))) if code == i32::from(EXIT_REJECTED) => {
-            Err(e)
-        }
-        (Some(code), reply) => {
-            let why = match reply {
-                Some(Err(e)) => format!("mã thoát {code}, kết quả không hợp lệ: {e}"),
-                _ => format!("mã thoát {code}"),
-            };
-            Err(crashed(why))
-        }
-        (None, _) => Err(signalled(status, stderr, limits).unwrap_or_else(crashed)),
+    match status.code() {
+        Some(code) => Err(crashed(format!("mã thoát {code}, không có kết quả"))),
+        None => Err(signalled(status, stderr, limits).unwrap_or_else(crashed)),
     }
 }
 
@@ -467,37 +709,6 @@ fn signalled(
     Err("tiến trình đọc dừng bất thường".into())
 }
 
-/// A reader that fails (and raises `overflow`) once more than `left` bytes have come through.
-struct Capped<'a, R> {
-    inner: R,
-    left: u64,
-    overflow: &'a AtomicBool,
-}
-
-impl<R: Read> Read for Capped<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self.left == 0 {
-            let mut probe = [0u8; 1];
-            return match self.inner.read(&mut probe)? {
-                0 => Ok(0),
-                _ => {
-                    self.overflow.store(true, Ordering::Relaxed);
-                    Err(io::Error::other("reader output over its cap"))
-                }
-            };
-        }
-        let max = buf
-            .len()
-            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..max])?;
-        self.left -= n as u64;
-        Ok(n)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,30 +736,6 @@ mod tests {
     }
 
     #[test]
-    fn the_cap_stops_a_flood() {
-        let flag = AtomicBool::new(false);
-        let mut capped = Capped {
-            inner: io::repeat(b'x'),
-            left: 10,
-            overflow: &flag,
-        };
-        let mut out = Vec::new();
-        assert!(capped.read_to_end(&mut out).is_err());
-        assert_eq!(out.len(), 10);
-        assert!(flag.load(Ordering::Relaxed));
-
-        let flag = AtomicBool::new(false);
-        let mut exact = Capped {
-            inner: &b"0123456789"[..],
-            left: 10,
-            overflow: &flag,
-        };
-        let mut out = Vec::new();
-        exact.read_to_end(&mut out).unwrap();
-        assert!(!flag.load(Ordering::Relaxed));
-    }
-
-    #[test]
     fn answers_are_interpreted() {
         let limits = ReadLimits::default();
         let e = interpret(None, Ending::TimedOut, None, "", &limits).unwrap_err();
@@ -570,16 +757,18 @@ mod tests {
             assert!(e.to_string().starts_with("Tệp quá lớn hoặc hỏng: "));
             let e = interpret(Some(abort), Ending::Exited, None, "", &limits).unwrap_err();
             assert_eq!(e.code(), "crashed");
-            let rejected = ExitStatus::from_raw(i32::from(EXIT_REJECTED) << 8);
+            let clean = ExitStatus::from_raw(0);
             let e = interpret(
-                Some(rejected),
+                Some(clean),
                 Ending::Exited,
-                Some(Ok(ChildReply::Rejected(ReadError::Encrypted))),
+                Some(Ok(Reply::Rejected(ReadError::Encrypted))),
                 "",
                 &limits,
             )
             .unwrap_err();
             assert_eq!(e, ReadError::Encrypted);
+            let e = interpret(Some(clean), Ending::Exited, None, "", &limits).unwrap_err();
+            assert_eq!(e.code(), "crashed");
         }
     }
 }

@@ -29,7 +29,9 @@
 //!   calamine for a dense range where it offers a streaming cell reader (xlsx, xlsb);
 //! * [`isolated`] runs `parse` in a child process (`tonghop read-sheet`, hidden) with
 //!   `RLIMIT_AS` and `RLIMIT_CPU` set, a wall-clock deadline and a cap on its output, so an
-//!   abort, a runaway allocation or a hang costs one child, not the server.
+//!   abort, a runaway allocation or a hang costs one child, not the server. Children stay
+//!   alive between files (a small pool; a dead child is never reused and its file is judged
+//!   by a fresh one), and answer in the compact binary form of `wire`.
 //!
 //! Production code calls [`read_isolated`] (it blocks: run it on a blocking thread, e.g.
 //! `actix_web::web::block`, and bound how many run at once). [`parse::parse`] is in-process
@@ -44,8 +46,12 @@ use crate::ingest::grid::Grid;
 pub mod isolated;
 pub mod parse;
 pub mod sniff;
+mod wire;
 
-pub use isolated::{child_exit, child_main, read_isolated, read_isolated_outcome, ReadSheetArgs};
+pub use isolated::{
+    child_exit, child_main, read_isolated, read_isolated_outcome, retire_idle_readers,
+    ReadSheetArgs,
+};
 pub use parse::{parse, ReadOutcome};
 pub use sniff::{sniff, Format, Sniffed};
 
