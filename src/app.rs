@@ -32,10 +32,7 @@ impl Application {
             ))
         })?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState {
-            db: db.clone(),
-            config: config.clone(),
-        });
+        let state = web::Data::new(AppState::new(db.clone(), config.clone()));
         let max_bytes = config.upload.max_bytes;
         let mut server = HttpServer::new(move || {
             App::new()

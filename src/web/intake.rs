@@ -7,19 +7,40 @@
 //! - [`read_body`]: the body is read only up to the limit. A declared Content-Length over it
 //!   is refused at once; a body without one (chunked) is cut off once past the limit. It is
 //!   read completely before a pooled database connection is taken.
+//! - [`in_turn`]: at most two uploads per core are ingested at once, the others wait in
+//!   arrival order (a fair semaphore). The work is CPU-bound, so more at once only makes
+//!   every upload slower; first-come-first-served keeps the deadline-day tail short (p99
+//!   near the mean wait) instead of letting the pool's waiters race.
 //! - [`store`]: the plan must be active and the agency must have tasks in it; then
 //!   [`pipeline::ingest`] (isolated reader, matching, storing) and an audit entry, on the
 //!   blocking pool.
 
 use actix_web::{web, HttpRequest};
 
-use super::multipart::{self, Part};
+use super::{
+    multipart::{self, Part},
+    AppState,
+};
 use crate::{
     commands::ingest::content_type_of,
     db::{agencies, audit, listings, DbConnection},
     error::{AppError, AppResult},
     ingest::pipeline::{self, IngestResult, Reader, Upload},
 };
+
+/// Runs blocking ingest work when its turn comes (see the module doc).
+pub async fn in_turn<T, F>(state: &AppState, work: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let _turn = state
+        .ingest_slots
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(format!("hàng đợi nhận báo cáo đã đóng: {e}")))?;
+    state.db.run(work).await
+}
 
 /// Room for a form's other fields besides its file.
 pub const FORM_OVERHEAD: usize = 64 * 1024;

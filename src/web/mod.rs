@@ -42,6 +42,19 @@ use crate::{config::Config, db::Db};
 pub struct AppState {
     pub db: Db,
     pub config: Config,
+    /// Uploads being ingested at once ([`intake::in_turn`]): first come, first served.
+    pub ingest_slots: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            db,
+            config,
+            ingest_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+        }
+    }
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

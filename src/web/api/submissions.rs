@@ -69,25 +69,23 @@ pub async fn upload(
     let bytes = intake::read_body(&req, payload, max, max).await?;
     let reader = Reader::from_config(&state.config.upload);
     let actor = user.actor();
-    let result = state
-        .db
-        .run(move |conn| {
-            intake::store(
-                conn,
-                &reader,
-                &Intake {
-                    agency_id,
-                    plan: &query.plan,
-                    period: &query.period,
-                    file_name: &file_name,
-                    bytes: &bytes,
-                    uploaded_by: user.user_id,
-                    actor: &actor,
-                    action: "api.submission.upload",
-                },
-            )
-        })
-        .await?;
+    let result = intake::in_turn(&state, move |conn| {
+        intake::store(
+            conn,
+            &reader,
+            &Intake {
+                agency_id,
+                plan: &query.plan,
+                period: &query.period,
+                file_name: &file_name,
+                bytes: &bytes,
+                uploaded_by: user.user_id,
+                actor: &actor,
+                action: "api.submission.upload",
+            },
+        )
+    })
+    .await?;
     let mut response = if result.submission.duplicate {
         HttpResponse::Ok()
     } else {

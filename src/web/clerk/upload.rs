@@ -40,25 +40,23 @@ pub async fn upload(
     let actor = user.actor();
     let user_id = user.user_id;
     // The agency is the clerk's own, never one named by the form.
-    let result = state
-        .db
-        .run(move |conn| {
-            intake::store(
-                conn,
-                &reader,
-                &Intake {
-                    agency_id,
-                    plan: &plan,
-                    period: &period,
-                    file_name: &file_name,
-                    bytes: &bytes,
-                    uploaded_by: user_id,
-                    actor: &actor,
-                    action: "submission.upload",
-                },
-            )
-        })
-        .await?;
+    let result = intake::in_turn(&state, move |conn| {
+        intake::store(
+            conn,
+            &reader,
+            &Intake {
+                agency_id,
+                plan: &plan,
+                period: &period,
+                file_name: &file_name,
+                bytes: &bytes,
+                uploaded_by: user_id,
+                actor: &actor,
+                action: "submission.upload",
+            },
+        )
+    })
+    .await?;
     Ok(see_other(&format!(
         "/bao-cao/{}?moi=1",
         result.submission.id
