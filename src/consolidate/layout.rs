@@ -287,6 +287,33 @@ impl Placeholders {
     }
 }
 
+impl Placeholders {
+    /// The values every report text may use ("{PROVINCE}", "{plan_number}",
+    /// "{period_label}", …), shared by the workbook and the narrative report.
+    pub fn of_report(c: &super::Consolidated) -> Placeholders {
+        let data = &c.data;
+        let province = province_name(&data.plan.province);
+        let kind = province_kind(province);
+        let month = data.period.month;
+        Placeholders::new()
+            .with("PROVINCE_KIND", kind.to_uppercase())
+            .with("province_kind", kind)
+            .with("PROVINCE", province.to_uppercase())
+            .with("province", province)
+            .with(
+                "plan_number",
+                data.plan
+                    .number
+                    .clone()
+                    .unwrap_or_else(|| "(chưa có số)".into()),
+            )
+            .with("plan_title", data.plan.title.trim())
+            .with("period_label", data.span.label())
+            .with("month_label", month.label())
+            .with("year", month.year.to_string())
+    }
+}
+
 impl Default for Placeholders {
     fn default() -> Self {
         Placeholders::new()

@@ -17,7 +17,7 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    layout::{province_kind, province_name, Column, Layout, Placeholders, TableSheet},
+    layout::{Column, Layout, Placeholders, TableSheet},
     task_state::{Role, TaskState},
     timeliness::Timeliness,
     Consolidated,
@@ -223,25 +223,7 @@ fn build(
     options: &WriteOptions,
     f: Formats,
 ) -> Result<Vec<u8>, XlsxError> {
-    let data = &c.data;
-    let province = province_name(&data.plan.province);
-    let kind = province_kind(province);
-    let period = data.period.month;
-    let values = Placeholders::new()
-        .with("PROVINCE_KIND", kind.to_uppercase())
-        .with("province_kind", kind)
-        .with("PROVINCE", province.to_uppercase())
-        .with("province", province)
-        .with(
-            "plan_number",
-            data.plan
-                .number
-                .clone()
-                .unwrap_or_else(|| "(chưa có số)".into()),
-        )
-        .with("period_label", data.span.label())
-        .with("month_label", period.label())
-        .with("year", period.year.to_string());
+    let values = Placeholders::of_report(c);
 
     let mut workbook = Workbook::new();
     workbook.set_properties(

@@ -25,7 +25,7 @@ use super::{
 };
 use crate::{
     consolidate::{
-        layout::{province_kind, province_name, Placeholders},
+        layout::Placeholders,
         task_state::{TaskReport, TaskState},
         timeliness::{Compliance, Timeliness},
         workbook::{document_number, place_and_date, WriteOptions},
@@ -112,28 +112,6 @@ pub struct Outline {
     pub figures: Figures,
 }
 
-/// The placeholders every text of the layout may use.
-fn values(c: &Consolidated) -> Placeholders {
-    let data = &c.data;
-    let province = province_name(&data.plan.province);
-    let kind = province_kind(province);
-    Placeholders::new()
-        .with("PROVINCE_KIND", kind.to_uppercase())
-        .with("province_kind", kind)
-        .with("PROVINCE", province.to_uppercase())
-        .with("province", province)
-        .with(
-            "plan_number",
-            data.plan
-                .number
-                .clone()
-                .unwrap_or_else(|| "(chưa có số)".into()),
-        )
-        .with("plan_title", data.plan.title.trim())
-        .with("period_label", data.span.label())
-        .with("year", data.period.month.year.to_string())
-}
-
 /// The span after `span`: the next month, quarter or year.
 pub fn next_span(span: Span) -> Span {
     match span {
@@ -156,7 +134,7 @@ pub fn next_cutoff_end(span: Span) -> NaiveDate {
 }
 
 pub fn build(c: &Consolidated, layout: &NarrativeLayout, options: &WriteOptions) -> Outline {
-    let v = values(c);
+    let v = Placeholders::of_report(c);
     let doc = &layout.document;
     let header = Header {
         parent_body: v.fill(&doc.parent_body),
