@@ -9,7 +9,7 @@ use actix_web::{get, post, web, HttpRequest};
 use serde::Deserialize;
 
 use super::super::{
-    auth::{percent_encode, CurrentUser},
+    auth::{percent_encode, CsrfForm, CurrentUser},
     intake::UploadForm,
     multipart,
     page::{escape, html, layout, see_other, PageResult},
@@ -234,12 +234,6 @@ pub async fn review(
     }
     body.push_str("</tbody></table></div>");
     Ok(html(layout("Rà soát kế hoạch", Some(&user), &body)))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 #[post("/quan-tri/ke-hoach/{id}/kich-hoat")]

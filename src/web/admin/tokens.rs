@@ -5,7 +5,7 @@ use actix_web::{get, post, web};
 use serde::Deserialize;
 
 use super::super::{
-    auth::{percent_encode, CurrentUser},
+    auth::{percent_encode, CsrfForm, CurrentUser},
     page::{escape, html, layout, see_other, PageResult},
     vn, AppState,
 };
@@ -139,12 +139,6 @@ pub async fn create_token(
     );
     let body = render(&state, &user, &top).await?;
     Ok(html(layout("Mã truy cập API", Some(&user), &body)))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 #[post("/quan-tri/api-token/{id}/thu-hoi")]

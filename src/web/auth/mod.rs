@@ -28,6 +28,14 @@ pub const LOGIN_CSRF_COOKIE: &str = "tonghop_csrf";
 /// How long a session lasts after sign-in.
 pub const SESSION_HOURS: i64 = 12;
 
+/// A form whose only field is the session's CSRF token (sign-out, "send now", activate,
+/// revoke).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{
     constant_time_eq, cookie, home_of, random_token, safe_next, secure_cookies, set_cookie,
-    throttle, token_hash, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
+    throttle, token_hash, CsrfForm, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 use crate::{
     db::{
@@ -206,12 +206,6 @@ pub async fn login_submit(
                 .finish())
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf: String,
 }
 
 #[post("/dang-xuat")]

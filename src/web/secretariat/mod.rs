@@ -269,6 +269,22 @@ pub async fn period_dashboard(
     Ok(html(layout("Tình hình báo cáo", Some(&user), &body)))
 }
 
+/// A plan's month consolidated in full (with the report rows), as both downloads need it.
+fn consolidation(conn: &mut DbConnection, plan: &Plan, month: Month) -> AppResult<Consolidated> {
+    Ok(Consolidated::build(
+        data::load(conn, plan.id, month)?,
+        Options::default(),
+    ))
+}
+
+/// A download's document date is today (local time); its number is left for the clerk.
+fn dated_today() -> WriteOptions {
+    WriteOptions {
+        report_date: to_local(Utc::now().naive_utc()).date(),
+        number: None,
+    }
+}
+
 /// The consolidated workbook of a plan's month and its file name, as the page and the API
 /// (`/api/v1/plans/{plan}/periods/{period}/consolidated.xlsx`) serve it.
 pub fn consolidated_workbook(
@@ -276,17 +292,8 @@ pub fn consolidated_workbook(
     plan: &Plan,
     month: Month,
 ) -> AppResult<(Vec<u8>, String)> {
-    let c = Consolidated::build(data::load(conn, plan.id, month)?, Options::default());
-    let layout = Layout::load(None)?;
-    let today = to_local(Utc::now().naive_utc()).date();
-    let bytes = workbook::write(
-        &c,
-        &layout,
-        &WriteOptions {
-            report_date: today,
-            number: None,
-        },
-    )?;
+    let c = consolidation(conn, plan, month)?;
+    let bytes = workbook::write(&c, &Layout::load(None)?, &dated_today())?;
     let number = plan_label(plan).replace(['/', ' '], "-");
     Ok((bytes, format!("Tong_hop_{number}_{month}.xlsx")))
 }
@@ -298,17 +305,8 @@ pub fn narrative_document(
     plan: &Plan,
     month: Month,
 ) -> AppResult<(Vec<u8>, String)> {
-    let c = Consolidated::build(data::load(conn, plan.id, month)?, Options::default());
-    let layout = NarrativeLayout::load(None)?;
-    let today = to_local(Utc::now().naive_utc()).date();
-    let bytes = narrative::write(
-        &c,
-        &layout,
-        &WriteOptions {
-            report_date: today,
-            number: None,
-        },
-    )?;
+    let c = consolidation(conn, plan, month)?;
+    let bytes = narrative::write(&c, &NarrativeLayout::load(None)?, &dated_today())?;
     Ok((bytes, narrative::file_name(&c)))
 }
 

@@ -19,7 +19,7 @@ use crate::{
         planner::{Decision, Recipients},
     },
     web::{
-        auth::{percent_encode, CurrentUser},
+        auth::{percent_encode, CsrfForm, CurrentUser},
         page::{escape, html, layout, see_other, PageResult},
         vn, AppState,
     },
@@ -161,19 +161,13 @@ pub async fn reminders_page(
     Ok(html(layout("Nhắc báo cáo", Some(&user), &body)))
 }
 
-#[derive(Deserialize)]
-pub struct SendForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// Runs one reminder pass now (the same as `tonghop remind` and the background loop).
 #[post("/thuong-truc/nhac-bao-cao/gui")]
 pub async fn send_now(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<PeriodQuery>,
-    form: web::Form<SendForm>,
+    form: web::Form<CsrfForm>,
 ) -> PageResult {
     user.require_secretariat()?;
     user.check_csrf(&form.csrf)?;
