@@ -129,13 +129,15 @@ impl Browser {
             .to_string()
     }
 
-    /// Waits until the current URL contains `part` (a click's navigation may still be under
-    /// way when the click returns); returns the URL.
+    /// Waits until the current page's path contains `part` (a click's navigation may still
+    /// be under way when the click returns); returns the URL. The query string counts only
+    /// when `part` has one: waiting for "/van-thu" must not stop at
+    /// "/dang-nhap?tiep=/van-thu", the page the click is leaving.
     pub fn wait_url(&self, part: &str) -> String {
         let started = Instant::now();
         loop {
             let url = self.current_url();
-            if url.contains(part) {
+            if path_of(&url, part.contains('?')).contains(part) {
                 return url;
             }
             assert!(
@@ -253,4 +255,17 @@ pub fn base64_decode(text: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The path of `url` without scheme and host, with its query string when `with_query`.
+fn path_of(url: &str, with_query: bool) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |slash| &after_scheme[slash..]);
+    if with_query {
+        path
+    } else {
+        path.split(['?', '#']).next().unwrap_or("")
+    }
 }
