@@ -70,7 +70,9 @@ pub fn store_original(conn: &mut DbConnection, new: &NewSubmission) -> AppResult
         let result = conn.transaction(|conn| {
             // PostgreSQL: uploads for one agency of one plan take turns (the lock ends with
             // the transaction), so the next version number is never computed twice. SQLite
-            // has one writer at a time already.
+            // has one writer at a time: this transaction becomes it before reading, so a
+            // concurrent upload makes it wait, not fail and start over.
+            super::write_first(conn)?;
             if let DbConnection::Postgresql(c) = conn {
                 diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
                     .bind::<diesel::sql_types::Integer, _>(new.plan_id as i32)
@@ -176,8 +178,8 @@ pub fn set_outcome(
     Ok(())
 }
 
-/// `None` is stored as NULL (not as the column's DEFAULT): every row then has the same SQL,
-/// so SQLite reuses one prepared statement and PostgreSQL can COPY the rows.
+/// `None` is stored as NULL (not as the column's DEFAULT): no value needs DEFAULT, so SQLite
+/// takes many rows in one INSERT and PostgreSQL can COPY them.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = report_rows, treat_none_as_default_value = false)]
 pub struct NewReportRow {
@@ -212,19 +214,24 @@ pub struct ReportRow {
     pub match_score: Option<i32>,
 }
 
-/// Stores report rows: one cached prepared INSERT per row on SQLite (call it inside the
-/// caller's transaction), `COPY … FROM STDIN (FORMAT binary)` on PostgreSQL.
+/// Rows per INSERT statement on SQLite.
+const SQLITE_ROWS_PER_INSERT: usize = 90;
+
+/// Stores report rows: multi-row INSERTs on SQLite (call it inside the caller's
+/// transaction), `COPY … FROM STDIN (FORMAT binary)` on PostgreSQL.
 pub fn insert_rows(conn: &mut DbConnection, rows: &[NewReportRow]) -> AppResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
     match conn {
         DbConnection::Sqlite(c) => {
-            // One prepared statement, cached by diesel, run once per row: a multi-row INSERT
-            // has to be parsed again for every batch, which costs more than the steps.
-            for row in rows {
+            // Multi-row INSERTs (NULLs bound as values, so diesel builds one statement, not
+            // one per row): 100k rows in ~1.0 s here against ~1.5 s for a cached one-row
+            // statement run per row. 90 rows × 11 columns stays under the 999 variables of
+            // SQLite builds before 3.32.
+            for chunk in rows.chunks(SQLITE_ROWS_PER_INSERT) {
                 diesel::insert_into(report_rows::table)
-                    .values(row)
+                    .values(chunk)
                     .execute(c)?;
             }
         }
