@@ -48,6 +48,21 @@ pub fn is_busy(error: &diesel::result::Error) -> bool {
     )
 }
 
+/// Makes the current transaction SQLite's writer before it reads anything. A transaction
+/// that reads first and writes later fails at once with "database is locked" when another
+/// connection writes in between (waiting could deadlock), and has to be redone; one that
+/// holds no snapshot yet simply waits for the lock (`busy_timeout`). An UPDATE that matches
+/// no row still takes the write lock. Nothing to do on PostgreSQL.
+pub fn write_first(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query("UPDATE submissions SET id = id WHERE 0"),
+            c,
+        )?;
+    }
+    Ok(())
+}
+
 /// The current time as stored: UTC without an offset.
 pub fn now_utc() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
