@@ -51,6 +51,7 @@ on_both_backends! {
     unreadable_files_are_rejected_and_kept_byte_for_byte => unreadable_files_are_rejected_and_kept_byte_for_byte;
     identical_upload_is_a_duplicate_and_a_changed_one_a_new_version => identical_upload_is_a_duplicate_and_a_changed_one_a_new_version;
     cli_ingest_prints_the_json_contract => cli_ingest_prints_the_json_contract;
+    a_flood_of_row_findings_is_summarised => a_flood_of_row_findings_is_summarised;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -773,4 +774,45 @@ fn fixtures_are_distinct_workbooks_in_distinct_styles() {
             "both plans are covered: {kind:?}"
         );
     }
+}
+
+/// 1,200 rows repeating the same 12 tasks: every row after the first twelve is a duplicate
+/// (and most are tasks not assigned to the agency), thousands of findings in all. Every row
+/// is still stored; the findings list the first rows and one warning counts the rest.
+fn a_flood_of_row_findings_is_summarised(db: TestDb) {
+    let pool = setup(&db);
+    let mut conn = pool.get().unwrap();
+    let bytes = tonghop::bench::generate_report(1200, 0).unwrap();
+    let r = pipeline::ingest(
+        &mut conn,
+        &reader(),
+        &upload("13/KH-UBND", "Sở TT&TT", "2023-11", "lap_lai.xlsx", &bytes),
+    )
+    .unwrap();
+    assert_eq!(r.submission.outcome, "processed");
+    assert_eq!(r.rows.len(), 1200);
+    assert_eq!(
+        submissions::rows_of(&mut conn, r.submission.id)
+            .unwrap()
+            .len(),
+        1200
+    );
+    let listed = r.findings.iter().filter(|f| f.row.is_some()).count();
+    assert_eq!(listed, tonghop::domain::finding::MAX_ROW_FINDINGS);
+    let summary = r
+        .findings
+        .iter()
+        .find(|f| f.row.is_none() && f.message.starts_with("Còn "))
+        .expect("one finding counts the rows not listed");
+    assert!(summary.severity >= Severity::Warning);
+    assert!(
+        summary.message.contains("chỉ liệt kê 1.000 điểm đầu tiên"),
+        "{}",
+        summary.message
+    );
+    // What is stored is what was answered.
+    let stored = submissions::get(&mut conn, r.submission.id).unwrap();
+    let stored: Vec<tonghop::domain::finding::Finding> =
+        serde_json::from_str(&stored.findings).unwrap();
+    assert_eq!(stored, r.findings);
 }

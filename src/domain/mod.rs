@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod due;
 pub mod finding;
 pub mod fold;
+pub mod numbers;
 pub mod period;
 pub mod plan;
 pub mod report_rule;

@@ -26,7 +26,7 @@ use crate::{
     },
     domain::{
         agency_registry::AgencyRegistry,
-        finding::{Finding, Severity},
+        finding::{self, Finding, Severity},
         period::Month,
     },
     error::{AppError, AppResult},
@@ -258,6 +258,7 @@ pub fn ingest_read(
     findings.append(&mut table.findings);
     findings.append(&mut row_findings);
     findings.sort_by_key(|f| (f.row.unwrap_or(0), std::cmp::Reverse(f.severity)));
+    let findings = finding::cap_row_findings(findings, finding::MAX_ROW_FINDINGS);
     let json = serde_json::to_string(&findings).expect("findings serialise");
     conn.transaction(|conn| {
         // The rows to store are built a batch at a time from the output rows, so a large
