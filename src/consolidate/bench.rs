@@ -301,6 +301,7 @@ pub(crate) fn detail_data(rows: usize) -> PeriodData {
         short_name: Some("Sở TT&TT".into()),
         successor_id: None,
         successor_from: None,
+        active_to: None,
     };
     let tasks: Vec<TaskInfo> = (0..rows)
         .map(|i| TaskInfo {

@@ -49,6 +49,9 @@ pub struct AgencyInfo {
     pub short_name: Option<String>,
     pub successor_id: Option<i64>,
     pub successor_from: Option<NaiveDate>,
+    /// Last day the agency existed, when it ended (district People's Committees were
+    /// abolished on 1 July 2025 without one successor): not expected to report after it.
+    pub active_to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,7 +160,41 @@ type TaskTuple = (
     String,
     i32,
 );
-type AgencyTuple = (i64, String, Option<String>, Option<i64>, Option<NaiveDate>);
+type AgencyTuple = (
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
+/// The agency columns the consolidation reads, in [`AgencyTuple`]'s order.
+macro_rules! agency_columns {
+    () => {
+        (
+            agencies::id,
+            agencies::name,
+            agencies::short_name,
+            agencies::successor_id,
+            agencies::successor_from,
+            agencies::active_to,
+        )
+    };
+}
+
+fn agency_info(
+    (id, name, short_name, successor_id, successor_from, active_to): AgencyTuple,
+) -> AgencyInfo {
+    AgencyInfo {
+        id,
+        name,
+        short_name,
+        successor_id,
+        successor_from,
+        active_to,
+    }
+}
 type RowTuple = (
     i64,
     Option<i64>,
@@ -314,24 +351,10 @@ pub fn load_span(
     // created under another spelling of the province still belongs to it).
     let agencies: BTreeMap<i64, AgencyInfo> = agencies::table
         .filter(agencies::province.eq(&plan.province))
-        .select((
-            agencies::id,
-            agencies::name,
-            agencies::short_name,
-            agencies::successor_id,
-            agencies::successor_from,
-        ))
+        .select(agency_columns!())
         .load::<AgencyTuple>(conn)?
         .into_iter()
-        .map(
-            |(id, name, short_name, successor_id, successor_from)| AgencyInfo {
-                id,
-                name,
-                short_name,
-                successor_id,
-                successor_from,
-            },
-        )
+        .map(agency_info)
         .map(|a| (a.id, a))
         .collect();
 
@@ -347,25 +370,10 @@ pub fn load_span(
     if !unknown.is_empty() {
         let extra: Vec<AgencyTuple> = agencies::table
             .filter(agencies::id.eq_any(&unknown))
-            .select((
-                agencies::id,
-                agencies::name,
-                agencies::short_name,
-                agencies::successor_id,
-                agencies::successor_from,
-            ))
+            .select(agency_columns!())
             .load(conn)?;
-        for (id, name, short_name, successor_id, successor_from) in extra {
-            agencies.insert(
-                id,
-                AgencyInfo {
-                    id,
-                    name,
-                    short_name,
-                    successor_id,
-                    successor_from,
-                },
-            );
+        for agency in extra.into_iter().map(agency_info) {
+            agencies.insert(agency.id, agency);
         }
     }
 

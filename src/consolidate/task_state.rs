@@ -487,6 +487,7 @@ mod tests {
             short_name: None,
             successor_id: None,
             successor_from: None,
+            active_to: None,
         };
         let task = |id: i64, end: NaiveDate| TaskInfo {
             id,

@@ -5,7 +5,9 @@
 //!   lead or coordinating. An agency with a successor whose takeover date (`successor_from`)
 //!   is on or before the period's cut-off end reports through its successor (2025 mergers:
 //!   Sở KH&ĐT → Sở Tài chính from 01/03/2025): the successor is expected, the predecessor is
-//!   not. Chains are followed (A → B → C) and a cycle stops the walk.
+//!   not. Chains are followed (A → B → C) and a cycle stops the walk. An agency that ended
+//!   without a successor (`active_to` before the cut-off end: the district People's
+//!   Committees abolished on 1 July 2025) is not expected any more.
 //! - **The submission judged** is the latest accepted version (outcome "processed", highest
 //!   version) of the agency for the period; a version a predecessor sent counts for its
 //!   successor. Versions that could not be read do not count.
@@ -94,7 +96,8 @@ pub fn resolve(agencies: &BTreeMap<i64, AgencyInfo>, agency_id: i64, as_of: Naiv
 }
 
 /// The expected agencies of the period (ids in ascending order) and, for each, the agencies
-/// whose tasks it reports on (itself first).
+/// whose tasks it reports on (itself first). An agency that ended before `as_of` without a
+/// successor (a district People's Committee after 1 July 2025) is not expected.
 pub fn expected(
     agencies: &BTreeMap<i64, AgencyInfo>,
     assigned: impl IntoIterator<Item = i64>,
@@ -104,6 +107,13 @@ pub fn expected(
     let assigned: BTreeSet<i64> = assigned.into_iter().collect();
     for id in assigned {
         let target = resolve(agencies, id, as_of);
+        let ended = agencies
+            .get(&target)
+            .and_then(|a| a.active_to)
+            .is_some_and(|last_day| last_day < as_of);
+        if ended {
+            continue;
+        }
         let entry = out.entry(target).or_default();
         if id != target {
             entry.push(id);
@@ -229,6 +239,7 @@ mod tests {
                 short_name: None,
                 successor_id: successor.map(|s| s.0),
                 successor_from: successor.map(|s| s.1),
+                active_to: None,
             },
         )
     }
@@ -334,6 +345,18 @@ mod tests {
         assert_eq!(list[1].timeliness, Timeliness::Missing);
         let c = compliance(&list);
         assert_eq!((c.on_time, c.late, c.missing), (0, 1, 1));
+    }
+
+    #[test]
+    fn an_agency_abolished_without_successor_is_expected_until_it_ended() {
+        // A district People's Committee, abolished on 1 July 2025.
+        let mut district = agency(7, None);
+        district.1.active_to = Some(date(2025, 6, 30));
+        let agencies: BTreeMap<_, _> = [agency(1, None), district].into_iter().collect();
+        let june = expected(&agencies, [1, 7], date(2025, 6, 14));
+        assert_eq!(june.keys().copied().collect::<Vec<_>>(), vec![1, 7]);
+        let july = expected(&agencies, [1, 7], date(2025, 7, 14));
+        assert_eq!(july.keys().copied().collect::<Vec<_>>(), vec![1]);
     }
 
     #[test]

@@ -37,6 +37,7 @@ fn sample() -> PeriodData {
                 short_name: None,
                 successor_id: None,
                 successor_from: None,
+                active_to: None,
             },
         )
     };
