@@ -283,6 +283,10 @@ pub fn ingest_read(
                 .collect();
             submissions::insert_rows(conn, &new_rows)?;
         }
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ingest: rows inserted"
+        );
         submissions::set_outcome(conn, stored.id, "processed", None, &json)
     })?;
     tracing::debug!(

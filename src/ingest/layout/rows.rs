@@ -135,11 +135,13 @@ pub(crate) fn read_rows(sheet: &Sheet, header: &Header) -> Option<(Vec<RawRow>, 
 }
 
 fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {
-    let mut lines = Vec::new();
     let mut row = header.last_row() + 1;
     if cells::is_numbering_row(sheet, row) {
         row += 1;
     }
+    // Sized once: a 100k-row sheet would otherwise leave up to half the vector unused after
+    // its last doubling, on top of the grid it is read from.
+    let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(row));
     for row in row..sheet.rows.len() {
         if cells::is_blank_row(sheet, row) {
             continue;
@@ -391,7 +393,7 @@ fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
             !orphan(line) && is_heading(line, lines[i + 1..].iter().find(|l| !l.continues))
         })
         .collect();
-    let mut items: Vec<Item> = Vec::new();
+    let mut items: Vec<Item> = Vec::with_capacity(lines.len());
     for (line, heading) in lines.into_iter().zip(heading) {
         if orphan(&line) {
             match items.last_mut() {
@@ -427,7 +429,7 @@ fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
         Item::Heading(_) => None,
     }));
     let mut context: Vec<(String, Heading)> = Vec::new();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(items.len());
     for item in items {
         match item {
             Item::Heading(heading) => {

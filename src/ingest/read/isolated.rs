@@ -174,12 +174,8 @@ fn child_status(args: &ReadSheetArgs) -> u8 {
             Err(e) => Reply::Rejected(e),
         };
         drop(bytes);
-        let encoded = wire::encode(&reply);
+        let written = wire::write_frame(&reply, &mut out).and_then(|()| out.flush());
         drop(reply);
-        let written = out
-            .write_all(&(encoded.len() as u64).to_le_bytes())
-            .and_then(|()| out.write_all(&encoded))
-            .and_then(|()| out.flush());
         if let Err(e) = written {
             eprintln!("read-sheet: cannot write the answer: {e}");
             return EXIT_IO;
@@ -370,7 +366,9 @@ impl Worker {
                         let _ = send.send(Frame::Overflow);
                         return;
                     }
-                    let mut answer = Vec::with_capacity(len.min(1 << 20) as usize);
+                    // The length is bounded by `cap`; reserving it exactly spares the
+                    // doublings (and their copies) of a large answer.
+                    let mut answer = Vec::with_capacity(len as usize);
                     match (&mut out).take(len).read_to_end(&mut answer) {
                         Ok(n) if n as u64 == len => {}
                         _ => return,

@@ -156,6 +156,11 @@ impl Budget<'_> {
         }
         let (r, c) = (row as usize, col as usize);
         if rows.len() <= r {
+            // Cells come row by row: the row before is complete, so give back what its
+            // doublings left unused (12 cells sit in room for 16 otherwise).
+            if let Some(previous) = rows.last_mut() {
+                previous.shrink_to_fit();
+            }
             rows.resize_with(r + 1, Vec::new);
         }
         let line = &mut rows[r];

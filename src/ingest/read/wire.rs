@@ -11,6 +11,8 @@
 //! Decoding checks every length against what is left of the frame, so a truncated or garbled
 //! answer is an error, never a huge allocation.
 
+use std::io::{self, Write};
+
 use chrono::DateTime;
 
 use super::parse::ReadOutcome;
@@ -55,30 +57,92 @@ fn format_of(code: u8) -> Option<Format> {
     })
 }
 
-struct Out(Vec<u8>);
+/// Where encoded bytes go: a buffer, a counter (to size the frame before writing it), or
+/// the child's stdout.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
 
-impl Out {
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Counts the bytes an answer takes.
+struct Count(usize);
+
+impl Sink for Count {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
+/// Writes to a stream, keeping the first error.
+struct Stream<'a, W: Write> {
+    writer: &'a mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> Sink for Stream<'_, W> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.error.is_none() {
+            if let Err(e) = self.writer.write_all(bytes) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+struct Out<'s>(&'s mut dyn Sink);
+
+impl Out<'_> {
     fn u8(&mut self, v: u8) {
-        self.0.push(v);
+        self.0.put(&[v]);
     }
     fn u32(&mut self, v: usize) {
         // Sheets are bounded far below 4 G rows, columns, cells and bytes by the read limits.
-        self.0.extend_from_slice(&(v as u32).to_le_bytes());
+        self.0.put(&(v as u32).to_le_bytes());
     }
     fn str(&mut self, s: &str) {
         self.u32(s.len());
-        self.0.extend_from_slice(s.as_bytes());
+        self.0.put(s.as_bytes());
     }
 }
 
 /// Encodes a reply (without the frame's length prefix).
+#[cfg(test)]
 pub(crate) fn encode(reply: &Reply) -> Vec<u8> {
-    let mut out = Out(Vec::with_capacity(64 * 1024));
+    let mut buffer = Vec::with_capacity(encoded_len(reply));
+    encode_into(reply, &mut buffer);
+    buffer
+}
+
+/// The length of [`encode`]'s bytes, without making them.
+pub(crate) fn encoded_len(reply: &Reply) -> usize {
+    let mut count = Count(0);
+    encode_into(reply, &mut count);
+    count.0
+}
+
+/// Writes one frame (length prefix, then the encoded reply) straight to `writer`: the child
+/// never holds its answer twice (grid and bytes), which for a 100k-row sheet is tens of MB.
+pub(crate) fn write_frame(reply: &Reply, writer: &mut impl Write) -> io::Result<()> {
+    writer.write_all(&(encoded_len(reply) as u64).to_le_bytes())?;
+    let mut stream = Stream {
+        writer,
+        error: None,
+    };
+    encode_into(reply, &mut stream);
+    stream.error.map_or(Ok(()), Err)
+}
+
+fn encode_into(reply: &Reply, sink: &mut dyn Sink) {
+    let mut out = Out(sink);
     match reply {
         Reply::Rejected(e) => {
             out.u8(REPLY_REJECTED);
-            out.0
-                .extend_from_slice(&serde_json::to_vec(e).expect("errors serialise"));
+            out.0.put(&serde_json::to_vec(e).expect("errors serialise"));
         }
         Reply::Ok(outcome) => {
             out.u8(REPLY_OK);
@@ -93,7 +157,6 @@ pub(crate) fn encode(reply: &Reply) -> Vec<u8> {
             }
         }
     }
-    out.0
 }
 
 fn encode_sheet(out: &mut Out, sheet: &Sheet) {
@@ -126,7 +189,7 @@ fn encode_sheet(out: &mut Out, sheet: &Sheet) {
                 Cell::Number(n) => {
                     out.u32(col);
                     out.u8(CELL_NUMBER);
-                    out.0.extend_from_slice(&n.to_le_bytes());
+                    out.0.put(&n.to_le_bytes());
                 }
                 Cell::Bool(b) => {
                     out.u32(col);
@@ -137,9 +200,8 @@ fn encode_sheet(out: &mut Out, sheet: &Sheet) {
                     out.u32(col);
                     out.u8(CELL_DATE_TIME);
                     let utc = d.and_utc();
-                    out.0.extend_from_slice(&utc.timestamp().to_le_bytes());
-                    out.0
-                        .extend_from_slice(&utc.timestamp_subsec_nanos().to_le_bytes());
+                    out.0.put(&utc.timestamp().to_le_bytes());
+                    out.0.put(&utc.timestamp_subsec_nanos().to_le_bytes());
                 }
             }
         }
@@ -323,7 +385,14 @@ mod tests {
                 ],
             },
         };
-        let bytes = encode(&Reply::Ok(outcome.clone()));
+        let reply = Reply::Ok(outcome.clone());
+        let bytes = encode(&reply);
+        // What the child writes: the length, then the same bytes, streamed.
+        assert_eq!(encoded_len(&reply), bytes.len());
+        let mut frame = Vec::new();
+        write_frame(&reply, &mut frame).unwrap();
+        assert_eq!(frame[..8], (bytes.len() as u64).to_le_bytes());
+        assert_eq!(frame[8..], bytes[..]);
         match decode(&bytes, 100).unwrap() {
             Reply::Ok(back) => assert_eq!(back, outcome),
             other => panic!("{other:?}"),
