@@ -18,6 +18,7 @@ pub mod docx;
 pub mod domain;
 pub mod error;
 pub mod ingest;
+pub mod memory;
 pub mod narrative;
 pub mod plan_import;
 pub mod plan_review;

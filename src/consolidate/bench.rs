@@ -204,11 +204,7 @@ impl Memory {
     fn reset() -> Memory {
         // Give freed heap pages back first: otherwise a step that reuses memory freed by the
         // one before (building its input) shows no rise at all, whatever it allocates.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        // SAFETY: malloc_trim only releases free memory of glibc's allocator.
-        unsafe {
-            libc::malloc_trim(0);
-        }
+        crate::memory::release_free_heap();
         let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
         Memory {
             start_mb: if reset { status_mb("VmRSS") } else { None },
