@@ -118,7 +118,7 @@ pub(crate) fn encode(reply: &Reply) -> Vec<u8> {
     buffer
 }
 
-/// The length of [`encode`]'s bytes, without making them.
+/// The length of a reply once encoded, without encoding it into memory.
 pub(crate) fn encoded_len(reply: &Reply) -> usize {
     let mut count = Count(0);
     encode_into(reply, &mut count);
