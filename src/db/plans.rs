@@ -448,16 +448,21 @@ pub fn assigned_agency_ids(conn: &mut DbConnection, plan_id: i64) -> AppResult<V
 }
 
 /// The stored plan in the import/export shape (DESIGN §5), for `plan show` and `plan export`.
-pub fn draft_of(conn: &mut DbConnection, plan_id: i64) -> AppResult<PlanDraft> {
-    use super::schema::agencies;
-    let plan = get(conn, plan_id)?;
-    let tasks = tasks_of(conn, plan_id)?;
-    let groups: HashMap<i64, String> = task_groups::table
+/// The titles of the plan's task groups (the headings tasks sit under), by group id.
+pub fn group_titles(conn: &mut DbConnection, plan_id: i64) -> AppResult<HashMap<i64, String>> {
+    Ok(task_groups::table
         .filter(task_groups::plan_id.eq(plan_id))
         .select((task_groups::id, task_groups::title))
         .load::<(i64, String)>(conn)?
         .into_iter()
-        .collect();
+        .collect())
+}
+
+pub fn draft_of(conn: &mut DbConnection, plan_id: i64) -> AppResult<PlanDraft> {
+    use super::schema::agencies;
+    let plan = get(conn, plan_id)?;
+    let tasks = tasks_of(conn, plan_id)?;
+    let groups = group_titles(conn, plan_id)?;
     let assignments: Vec<(i64, String, String)> = task_assignments::table
         .inner_join(tasks::table)
         .inner_join(agencies::table)

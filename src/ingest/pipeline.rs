@@ -307,8 +307,8 @@ fn task_refs(
     plan_id: i64,
     agency_id: i64,
 ) -> AppResult<Vec<(i64, TaskRef)>> {
-    let draft = plans::draft_of(conn, plan_id)?;
     let tasks = plans::tasks_of(conn, plan_id)?;
+    let groups = plans::group_titles(conn, plan_id)?;
     let roles: std::collections::HashMap<i64, String> =
         plans::tasks_of_agency(conn, plan_id, agency_id)?
             .into_iter()
@@ -316,9 +316,8 @@ fn task_refs(
             .collect();
     Ok(tasks
         .iter()
-        .zip(draft.tasks)
         .enumerate()
-        .map(|(index, (task, draft))| {
+        .map(|(index, task)| {
             let assigned = roles.get(&task.id).map(|role| {
                 if role == "lead" {
                     AssignmentRole::Lead
@@ -332,7 +331,10 @@ fn task_refs(
                     index,
                     code: task.code.clone(),
                     title: task.title.clone(),
-                    group: draft.group,
+                    group: task
+                        .group_id
+                        .and_then(|g| groups.get(&g).cloned())
+                        .unwrap_or_default(),
                     assigned,
                 },
             )
