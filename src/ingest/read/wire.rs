@@ -57,16 +57,9 @@ fn format_of(code: u8) -> Option<Format> {
     })
 }
 
-/// Where encoded bytes go: a buffer, a counter (to size the frame before writing it), or
-/// the child's stdout.
+/// Where encoded bytes go: a counter (to size the frame before writing it) or the stream.
 trait Sink {
     fn put(&mut self, bytes: &[u8]);
-}
-
-impl Sink for Vec<u8> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
 }
 
 /// Counts the bytes an answer takes.
@@ -108,14 +101,6 @@ impl Out<'_> {
         self.u32(s.len());
         self.0.put(s.as_bytes());
     }
-}
-
-/// Encodes a reply (without the frame's length prefix).
-#[cfg(test)]
-pub(crate) fn encode(reply: &Reply) -> Vec<u8> {
-    let mut buffer = Vec::with_capacity(encoded_len(reply));
-    encode_into(reply, &mut buffer);
-    buffer
 }
 
 /// The length of a reply once encoded, without encoding it into memory.
@@ -343,6 +328,12 @@ fn decode_sheet(r: &mut In, cells_left: &mut u64) -> Decoded<Sheet> {
 mod tests {
     use super::*;
 
+    fn framed(reply: &Reply) -> Vec<u8> {
+        let mut frame = Vec::new();
+        write_frame(reply, &mut frame).unwrap();
+        frame
+    }
+
     #[test]
     fn a_grid_travels_unchanged() {
         let date = chrono::NaiveDate::from_ymd_opt(2023, 11, 5)
@@ -386,24 +377,22 @@ mod tests {
             },
         };
         let reply = Reply::Ok(outcome.clone());
-        let bytes = encode(&reply);
-        // What the child writes: the length, then the same bytes, streamed.
-        assert_eq!(encoded_len(&reply), bytes.len());
-        let mut frame = Vec::new();
-        write_frame(&reply, &mut frame).unwrap();
+        let frame = framed(&reply);
+        // What the child writes: the length, then the encoded reply.
+        let bytes = &frame[8..];
         assert_eq!(frame[..8], (bytes.len() as u64).to_le_bytes());
-        assert_eq!(frame[8..], bytes[..]);
-        match decode(&bytes, 100).unwrap() {
+        assert_eq!(encoded_len(&reply), bytes.len());
+        match decode(bytes, 100).unwrap() {
             Reply::Ok(back) => assert_eq!(back, outcome),
             other => panic!("{other:?}"),
         }
         for cut in [1, 5, bytes.len() / 2, bytes.len() - 1] {
             assert!(decode(&bytes[..cut], 100).is_err(), "cut at {cut}");
         }
-        assert!(decode(&bytes, 5).is_err(), "over the cell budget");
-        let rejected = encode(&Reply::Rejected(ReadError::Encrypted));
+        assert!(decode(bytes, 5).is_err(), "over the cell budget");
+        let rejected = framed(&Reply::Rejected(ReadError::Encrypted));
         assert!(matches!(
-            decode(&rejected, 100).unwrap(),
+            decode(&rejected[8..], 100).unwrap(),
             Reply::Rejected(ReadError::Encrypted)
         ));
     }
