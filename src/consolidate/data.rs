@@ -42,7 +42,8 @@ pub struct PlanInfo {
     pub report_rule: Option<ReportRule>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = agencies)]
 pub struct AgencyInfo {
     pub id: i64,
     pub name: String,
@@ -160,41 +161,6 @@ type TaskTuple = (
     String,
     i32,
 );
-type AgencyTuple = (
-    i64,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<NaiveDate>,
-    Option<NaiveDate>,
-);
-
-/// The agency columns the consolidation reads, in [`AgencyTuple`]'s order.
-macro_rules! agency_columns {
-    () => {
-        (
-            agencies::id,
-            agencies::name,
-            agencies::short_name,
-            agencies::successor_id,
-            agencies::successor_from,
-            agencies::active_to,
-        )
-    };
-}
-
-fn agency_info(
-    (id, name, short_name, successor_id, successor_from, active_to): AgencyTuple,
-) -> AgencyInfo {
-    AgencyInfo {
-        id,
-        name,
-        short_name,
-        successor_id,
-        successor_from,
-        active_to,
-    }
-}
 type RowTuple = (
     i64,
     Option<i64>,
@@ -351,10 +317,9 @@ pub fn load_span(
     // created under another spelling of the province still belongs to it).
     let agencies: BTreeMap<i64, AgencyInfo> = agencies::table
         .filter(agencies::province.eq(&plan.province))
-        .select(agency_columns!())
-        .load::<AgencyTuple>(conn)?
+        .select(AgencyInfo::as_select())
+        .load::<AgencyInfo>(conn)?
         .into_iter()
-        .map(agency_info)
         .map(|a| (a.id, a))
         .collect();
 
@@ -368,11 +333,11 @@ pub fn load_span(
         .into_iter()
         .collect();
     if !unknown.is_empty() {
-        let extra: Vec<AgencyTuple> = agencies::table
+        let extra: Vec<AgencyInfo> = agencies::table
             .filter(agencies::id.eq_any(&unknown))
-            .select(agency_columns!())
+            .select(AgencyInfo::as_select())
             .load(conn)?;
-        for agency in extra.into_iter().map(agency_info) {
+        for agency in extra {
             agencies.insert(agency.id, agency);
         }
     }
