@@ -6,6 +6,8 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::merge_index::LazyMergeIndex;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     Empty,
@@ -58,11 +60,25 @@ pub struct Sheet {
     pub hidden: bool,
     /// `rows[r][c]`; rows may be shorter than others (trailing empties dropped).
     pub rows: Vec<Vec<Cell>>,
+    /// Must not change once cells are looked up: the lookups index it then.
     #[serde(default)]
     pub merges: Vec<Merge>,
+    #[serde(skip)]
+    merge_index: LazyMergeIndex,
 }
 
 impl Sheet {
+    /// A visible sheet.
+    pub fn new(name: impl Into<String>, rows: Vec<Vec<Cell>>, merges: Vec<Merge>) -> Sheet {
+        Sheet {
+            name: name.into(),
+            hidden: false,
+            rows,
+            merges,
+            merge_index: LazyMergeIndex::default(),
+        }
+    }
+
     pub fn cell(&self, row: usize, col: usize) -> &Cell {
         self.rows
             .get(row)
@@ -72,14 +88,24 @@ impl Sheet {
 
     /// The value shown at (row, col), following merged areas to their top-left cell.
     pub fn shown(&self, row: usize, col: usize) -> &Cell {
-        for m in &self.merges {
-            if (m.first_row as usize..=m.last_row as usize).contains(&row)
-                && (m.first_col as usize..=m.last_col as usize).contains(&col)
-            {
-                return self.cell(m.first_row as usize, m.first_col as usize);
-            }
+        match self.merge_at(row, col) {
+            Some(m) => self.cell(m.first_row as usize, m.first_col as usize),
+            None => self.cell(row, col),
         }
-        self.cell(row, col)
+    }
+
+    /// The merged area that covers (row, col), if any (the first one, should areas overlap).
+    pub fn merge_at(&self, row: usize, col: usize) -> Option<&Merge> {
+        self.merge_index
+            .get(&self.merges, self.rows.len())
+            .covering(&self.merges, row, col)
+    }
+
+    /// The merged areas that cross `row`, in the sheet's order.
+    pub fn merges_crossing(&self, row: usize) -> impl Iterator<Item = &Merge> {
+        self.merge_index
+            .get(&self.merges, self.rows.len())
+            .crossing(&self.merges, row)
     }
 
     pub fn width(&self) -> usize {

@@ -6,6 +6,7 @@
 pub mod grid;
 pub mod layout;
 pub mod matcher;
+mod merge_index;
 pub mod pipeline;
 pub mod read;
 pub mod table;

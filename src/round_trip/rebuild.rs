@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
-use crate::ingest::grid::{Cell, Sheet};
+use crate::ingest::grid::{Cell, Merge, Sheet};
 
 /// Excel's serial number of a date/time (1900 system).
 pub fn excel_serial(value: NaiveDateTime) -> f64 {
@@ -88,20 +88,12 @@ pub fn write_sheet(
     if sheet.hidden {
         ws.set_hidden(true);
     }
-    // Merged areas first (overlapping or single-cell areas, which Excel refuses, are
-    // skipped); the values are written over their top-left cells afterwards.
-    let mut kept: Vec<crate::ingest::grid::Merge> = Vec::new();
+    // Merged areas first; the values are written over their top-left cells afterwards.
+    let mut kept = KeptAreas::new(sheet.rows.len());
     for m in &sheet.merges {
-        let single = m.first_row == m.last_row && m.first_col == m.last_col;
-        let overlaps = kept.iter().any(|k| {
-            k.first_row <= m.last_row
-                && m.first_row <= k.last_row
-                && k.first_col <= m.last_col
-                && m.first_col <= k.last_col
-        });
-        if single || overlaps || m.last_col > u16::MAX as u32 {
+        let Some(m) = kept.admit(m) else {
             continue;
-        }
+        };
         let format = format_at(m.first_row, m.first_col as u16);
         ws.merge_range(
             m.first_row,
@@ -111,7 +103,6 @@ pub fn write_sheet(
             "",
             format,
         )?;
-        kept.push(*m);
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = r as u32;
@@ -130,10 +121,7 @@ pub fn write_sheet(
                 .get(r as usize)
                 .and_then(|row| row.get(c as usize))
                 .is_some_and(|cell| cell != &Cell::Empty);
-            let merged = kept.iter().any(|m| {
-                (m.first_row..=m.last_row).contains(&r)
-                    && (m.first_col..=m.last_col).contains(&(c as u32))
-            });
+            let merged = kept.covers(r, c);
             if !written && !merged {
                 ws.write_blank(r, c, format)?;
             }
@@ -141,6 +129,78 @@ pub fn write_sheet(
     }
     set_widths(ws, sheet)?;
     Ok(())
+}
+
+/// Cells a rebuilt sheet may merge in all. rust_xlsxwriter writes a blank cell and an
+/// index entry for every merged cell (~100 bytes each), so one area such as A1:XFD1048576
+/// would take the server's memory; real reports merge thousands of cells.
+pub const MAX_MERGED_CELLS: u64 = 1_000_000;
+
+/// The merged areas re-applied to a rebuilt sheet, by row: Excel refuses single-cell and
+/// overlapping areas, and both checks must stay cheap for a sheet with an area on each of
+/// its 100k rows.
+struct KeptAreas {
+    /// For each row of the sheet, the column spans of the kept areas crossing it, sorted and
+    /// disjoint.
+    rows: Vec<Vec<(u32, u32)>>,
+    /// Merged cells left to [`MAX_MERGED_CELLS`].
+    budget: u64,
+}
+
+impl KeptAreas {
+    fn new(rows: usize) -> KeptAreas {
+        KeptAreas {
+            rows: vec![Vec::new(); rows],
+            budget: MAX_MERGED_CELLS,
+        }
+    }
+
+    /// `m` cut to the sheet's rows (there is nothing to show below them), when it can be
+    /// merged: more than one cell, within Excel's columns and the budget, and clear of the
+    /// areas kept so far. The area is then kept.
+    fn admit(&mut self, m: &Merge) -> Option<Merge> {
+        let last_row = m.last_row.min(self.rows.len().checked_sub(1)? as u32);
+        let m = Merge { last_row, ..*m };
+        let single = m.first_row == m.last_row && m.first_col == m.last_col;
+        if m.first_row > m.last_row || single || m.last_col > u32::from(u16::MAX) {
+            return None;
+        }
+        let cells =
+            u64::from(m.last_row - m.first_row + 1) * u64::from(m.last_col - m.first_col + 1);
+        if cells > self.budget {
+            return None;
+        }
+        let rows = m.first_row as usize..=m.last_row as usize;
+        if self.rows[rows.clone()]
+            .iter()
+            .any(|spans| overlapping(spans, m.first_col, m.last_col).is_some())
+        {
+            return None;
+        }
+        for spans in &mut self.rows[rows] {
+            let at = spans.partition_point(|&(first, _)| first < m.first_col);
+            spans.insert(at, (m.first_col, m.last_col));
+        }
+        self.budget -= cells;
+        Some(m)
+    }
+
+    /// True when a kept area covers (row, col).
+    fn covers(&self, row: u32, col: u16) -> bool {
+        let col = u32::from(col);
+        self.rows
+            .get(row as usize)
+            .is_some_and(|spans| overlapping(spans, col, col).is_some())
+    }
+}
+
+/// The span of `spans` (sorted, disjoint) that shares a column with `first..=last`.
+fn overlapping(spans: &[(u32, u32)], first: u32, last: u32) -> Option<(u32, u32)> {
+    // The last span starting at or before `last` is the only candidate: the spans before it
+    // end before it starts.
+    let at = spans.partition_point(|&(start, _)| start <= last);
+    let span = *spans.get(at.checked_sub(1)?)?;
+    (span.1 >= first).then_some(span)
 }
 
 /// Column widths from the longest text in each column, within reason.
@@ -172,16 +232,64 @@ mod tests {
         read,
     };
 
+    fn area(first_row: u32, first_col: u32, last_row: u32, last_col: u32) -> Merge {
+        Merge {
+            first_row,
+            first_col,
+            last_row,
+            last_col,
+        }
+    }
+
+    #[test]
+    fn merged_areas_kept_are_those_excel_accepts_within_the_sheet() {
+        let mut kept = KeptAreas::new(10);
+        assert_eq!(kept.admit(&area(0, 0, 0, 5)), Some(area(0, 0, 0, 5)));
+        // Overlapping an area kept before, on either side or inside.
+        assert_eq!(kept.admit(&area(0, 5, 1, 6)), None);
+        assert_eq!(kept.admit(&area(0, 2, 0, 3)), None);
+        // Single cell.
+        assert_eq!(kept.admit(&area(3, 3, 3, 3)), None);
+        // Cut to the sheet's last row; below it there is nothing to merge.
+        assert_eq!(
+            kept.admit(&area(8, 1, 1_048_575, 2)),
+            Some(area(8, 1, 9, 2))
+        );
+        assert_eq!(kept.admit(&area(10, 0, 20, 0)), None);
+        // Beside kept areas on the same rows.
+        assert_eq!(kept.admit(&area(0, 6, 0, 7)), Some(area(0, 6, 0, 7)));
+        assert_eq!(kept.admit(&area(8, 3, 9, 3)), Some(area(8, 3, 9, 3)));
+        assert!(kept.covers(0, 7) && kept.covers(9, 1) && kept.covers(9, 3));
+        assert!(!kept.covers(0, 8) && !kept.covers(7, 1) && !kept.covers(10, 1));
+    }
+
+    #[test]
+    fn merged_cells_are_bounded_in_all() {
+        let rows = 2_000;
+        let mut kept = KeptAreas::new(rows);
+        // 1000 rows × 1001 columns is more than the budget.
+        assert_eq!(kept.admit(&area(0, 0, 999, 1000)), None);
+        let mut admitted = 0;
+        for first_col in (0..16_000).step_by(2) {
+            if kept
+                .admit(&area(0, first_col, rows as u32 - 1, first_col + 1))
+                .is_some()
+            {
+                admitted += 1;
+            }
+        }
+        assert_eq!(admitted, MAX_MERGED_CELLS / (2 * rows as u64));
+    }
+
     #[test]
     fn a_grid_survives_a_rebuild() {
         let date = NaiveDate::from_ymd_opt(2022, 11, 15)
             .unwrap()
             .and_hms_opt(0, 0, 0)
             .unwrap();
-        let sheet = Sheet {
-            name: "Báo cáo".into(),
-            hidden: false,
-            rows: vec![
+        let sheet = Sheet::new(
+            "Báo cáo",
+            vec![
                 vec![Cell::Text("TIÊU ĐỀ".into())],
                 vec![
                     Cell::Number(1.5),
@@ -191,13 +299,13 @@ mod tests {
                     Cell::Text("x".into()),
                 ],
             ],
-            merges: vec![Merge {
+            vec![Merge {
                 first_row: 0,
                 first_col: 0,
                 last_row: 0,
                 last_col: 3,
             }],
-        };
+        );
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let ws = workbook.add_worksheet();
         write_sheet(ws, &sheet, &HashMap::new(), 0).unwrap();

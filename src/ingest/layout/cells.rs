@@ -1,26 +1,21 @@
 //! Reading a sheet cell by cell the way a person sees it: merged areas, blank rows, the row
 //! of column numbers that forms often put under the header.
 
-use crate::ingest::grid::{Cell, Merge, Sheet};
-
-/// The merged area that covers (row, col), if any.
-pub(crate) fn merge_at(sheet: &Sheet, row: usize, col: usize) -> Option<&Merge> {
-    sheet.merges.iter().find(|m| {
-        (m.first_row as usize..=m.last_row as usize).contains(&row)
-            && (m.first_col as usize..=m.last_col as usize).contains(&col)
-    })
-}
+use crate::ingest::grid::{Cell, Sheet};
 
 /// The top-left position of the area (row, col) belongs to: itself when not merged.
 pub(crate) fn origin(sheet: &Sheet, row: usize, col: usize) -> (usize, usize) {
-    merge_at(sheet, row, col)
+    sheet
+        .merge_at(row, col)
         .map(|m| (m.first_row as usize, m.first_col as usize))
         .unwrap_or((row, col))
 }
 
 /// True when (row, col) is covered by a merged area that starts on an earlier row.
 pub(crate) fn merged_from_above(sheet: &Sheet, row: usize, col: usize) -> bool {
-    merge_at(sheet, row, col).is_some_and(|m| (m.first_row as usize) < row)
+    sheet
+        .merge_at(row, col)
+        .is_some_and(|m| (m.first_row as usize) < row)
 }
 
 /// The text shown at (row, col), trimmed.
@@ -34,11 +29,10 @@ pub(crate) fn is_blank_row(sheet: &Sheet, row: usize) -> bool {
         .rows
         .get(row)
         .is_none_or(|cells| cells.iter().all(Cell::is_empty))
-        && !sheet.merges.iter().any(|m| {
-            (m.first_row as usize..=m.last_row as usize).contains(&row)
-                && !sheet
-                    .cell(m.first_row as usize, m.first_col as usize)
-                    .is_empty()
+        && !sheet.merges_crossing(row).any(|m| {
+            !sheet
+                .cell(m.first_row as usize, m.first_col as usize)
+                .is_empty()
         })
 }
 

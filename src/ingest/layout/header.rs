@@ -312,7 +312,8 @@ fn candidate(
                 match bottom_label {
                     Some(label) => {
                         from_bottom += 1;
-                        let split = cells::merge_at(sheet, top, col)
+                        let split = sheet
+                            .merge_at(top, col)
                             .is_some_and(|m| m.first_col != m.last_col);
                         if split
                             && matches!(label, Label::Role(ColumnRole::Task | ColumnRole::Number))

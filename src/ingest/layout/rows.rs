@@ -190,7 +190,7 @@ fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
             .filter(|t| !t.is_empty())
             .collect()
     };
-    let spans = cells::merge_at(sheet, row, map.task).is_some_and(|m| {
+    let spans = sheet.merge_at(row, map.task).is_some_and(|m| {
         let across = m.first_col as usize..=m.last_col as usize;
         map.number.is_some_and(|n| across.contains(&n))
             || map.report_columns().any(|c| across.contains(&c))

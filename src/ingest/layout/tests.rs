@@ -16,12 +16,7 @@ struct Build {
 
 fn sheet(name: &str) -> Build {
     Build {
-        sheet: Sheet {
-            name: name.to_string(),
-            hidden: false,
-            rows: Vec::new(),
-            merges: Vec::new(),
-        },
+        sheet: Sheet::new(name, Vec::new(), Vec::new()),
     }
 }
 

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::sniff::{sniff, Format};
 use super::{human_bytes, ReadError, ReadLimits};
 use crate::ingest::grid::{Cell, Grid, Merge, Sheet};
+use crate::ingest::merge_index;
 
 /// A workbook read successfully, possibly with sheets skipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,11 +179,23 @@ impl Budget<'_> {
         Ok(())
     }
 
-    fn merges(&mut self, sheet: &str, dims: Vec<Dimensions>) -> Result<Vec<Merge>, ReadError> {
-        self.cells += dims.len() as u64;
+    /// The merged areas of a sheet of `rows` rows. Each area counts as one cell, plus one
+    /// per row of the sheet it covers: what layout's index of the areas holds
+    /// (`ingest::merge_index`).
+    fn merges(
+        &mut self,
+        sheet: &str,
+        rows: usize,
+        dims: Vec<Dimensions>,
+    ) -> Result<Vec<Merge>, ReadError> {
+        let rows_covered = merge_index::pairs(dims.iter().map(|d| (d.start.0, d.end.0)), rows);
+        self.cells = self
+            .cells
+            .saturating_add(dims.len() as u64)
+            .saturating_add(rows_covered);
         if self.cells > self.limits.max_cells {
             return Err(ReadError::too_large(format!(
-                "trang tính \"{sheet}\" có {} vùng ô gộp, quá giới hạn",
+                "trang tính \"{sheet}\" có {} vùng ô gộp, phủ tổng cộng {rows_covered} hàng, quá giới hạn",
                 dims.len()
             )));
         }
@@ -324,12 +337,7 @@ impl<'a> Collector<'a> {
 }
 
 fn empty_sheet() -> Sheet {
-    Sheet {
-        name: String::new(),
-        hidden: false,
-        rows: Vec::new(),
-        merges: Vec::new(),
-    }
+    Sheet::new(String::new(), Vec::new(), Vec::new())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,7 +473,8 @@ fn read_xlsx(bytes: &[u8], format: Format, limits: &ReadLimits) -> Result<ReadOu
         if out.sheets.len() > before {
             match wb.merge_cells_by_sheet_name(&meta.name) {
                 Ok(dims) => {
-                    let merges = out.budget.merges(&meta.name, dims)?;
+                    let rows = out.sheets.last().map_or(0, |s| s.rows.len());
+                    let merges = out.budget.merges(&meta.name, rows, dims)?;
                     if let Some(sheet) = out.sheets.last_mut() {
                         sheet.merges = merges;
                     }
@@ -541,7 +550,7 @@ fn read_xls(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError>
             put_range(budget, &mut sheet, &meta.name, &range)?;
             drop(range);
             if let Ok(dims) = merges {
-                sheet.merges = budget.merges(&meta.name, dims)?;
+                sheet.merges = budget.merges(&meta.name, sheet.rows.len(), dims)?;
             }
             Ok(sheet)
         })?;
@@ -684,6 +693,38 @@ mod tests {
         assert_eq!(s.cell(1, 2).as_text(), "31/03/2025");
         assert!(out.grid.sheets[1].hidden);
         assert!(!s.hidden);
+    }
+
+    #[test]
+    fn merged_areas_count_once_per_row_of_the_sheet_they_cover() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        for row in 0..100 {
+            ws.write_number(row, 0, f64::from(row)).unwrap();
+        }
+        let blank = rust_xlsxwriter::Format::new();
+        // 100 rows of the sheet; the area far below its last row counts once.
+        ws.merge_range(0, 1, 99, 2, "", &blank).unwrap();
+        ws.merge_range(5000, 1, 5010, 2, "", &blank).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let within = |max_cells| ReadLimits {
+            max_cells,
+            ..limits()
+        };
+        // 100 cells, 2 areas, 100 rows covered.
+        assert_eq!(
+            parse(&bytes, &within(202)).unwrap().grid.sheets[0]
+                .merges
+                .len(),
+            2
+        );
+        let err = parse(&bytes, &within(201)).unwrap_err();
+        assert_eq!(err.code(), "too_large");
+        assert!(
+            err.to_string()
+                .contains("2 vùng ô gộp, phủ tổng cộng 100 hàng"),
+            "{err}"
+        );
     }
 
     #[test]

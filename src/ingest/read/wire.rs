@@ -316,12 +316,9 @@ fn decode_sheet(r: &mut In, cells_left: &mut u64) -> Decoded<Sheet> {
         row.resize(len, Cell::Empty);
         rows.push(row);
     }
-    Ok(Sheet {
-        name,
-        hidden,
-        rows,
-        merges,
-    })
+    let mut sheet = Sheet::new(name, rows, merges);
+    sheet.hidden = hidden;
+    Ok(sheet)
 }
 
 #[cfg(test)]
@@ -345,10 +342,9 @@ mod tests {
             notes: vec!["Bỏ qua trang biểu đồ".into()],
             grid: Grid {
                 sheets: vec![
-                    Sheet {
-                        name: "Báo cáo".into(),
-                        hidden: false,
-                        rows: vec![
+                    Sheet::new(
+                        "Báo cáo",
+                        vec![
                             vec![Cell::Text("STT".into()), Cell::Empty, Cell::Number(1.5)],
                             vec![],
                             vec![
@@ -360,18 +356,17 @@ mod tests {
                                 Cell::Empty,
                             ],
                         ],
-                        merges: vec![Merge {
+                        vec![Merge {
                             first_row: 0,
                             first_col: 0,
                             last_row: 1,
                             last_col: 2,
                         }],
-                    },
-                    Sheet {
-                        name: "Ẩn".into(),
-                        hidden: true,
-                        rows: Vec::new(),
-                        merges: Vec::new(),
+                    ),
+                    {
+                        let mut hidden = Sheet::new("Ẩn", Vec::new(), Vec::new());
+                        hidden.hidden = true;
+                        hidden
                     },
                 ],
             },
