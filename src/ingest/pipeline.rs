@@ -352,11 +352,13 @@ fn normalise(
     tasks: &[(i64, TaskRef)],
 ) -> (Vec<RowOut>, Vec<Option<i64>>, Vec<Finding>) {
     let refs: Vec<TaskRef> = tasks.iter().map(|(_, t)| t.clone()).collect();
-    let matches = matcher::match_rows(&table.rows, &refs);
+    let matcher::Matched {
+        rows: matches,
+        mut findings,
+    } = matcher::match_rows(&table.rows, &refs);
     let raw_rows = std::mem::take(&mut table.rows);
     let mut out = Vec::with_capacity(raw_rows.len());
     let mut task_ids = Vec::with_capacity(raw_rows.len());
-    let mut findings = Vec::new();
     if raw_rows.is_empty() {
         findings.push(Finding::warning(
             "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",

@@ -20,6 +20,10 @@
 //! 4. Rows on a task not assigned to the agency, and second rows on a task already reported,
 //!    are kept and flagged.
 //!
+//! Comparing texts costs time in proportion to the distinct text and the plan's size, so a
+//! report has a budget for it ([`TEXT_WORK_BUDGET`]); rows after it is spent are matched by
+//! code only, and one finding says from which row.
+//!
 //! Thresholds sit on the score's scale, not on one file: in the tests (three plans, ~1,350
 //! rows) unrelated rows score at most 0.24, and rows rightly matched by text score 0.60 or
 //! more in 95% of cases (median 0.90, lowest 0.37); hence 0.30 to match and 0.45 to match
@@ -99,14 +103,44 @@ pub struct RowMatch {
 /// The message for a row that matches no task.
 pub const UNMATCHED_MESSAGE: &str = "Không xác định được dòng này thuộc nhiệm vụ nào của kế hoạch; hãy ghi mã nhiệm vụ (ví dụ 7.a.1) ở cột STT hoặc chép đúng tên nhiệm vụ.";
 
+/// Work the text comparison of one report may take, in features compared with a title (and
+/// bytes of text read): 2–3 s on a 2-core machine for long, distinct texts. Rows with the same text cost once,
+/// so a real report, even of 100k rows, never comes near it; without it, a file of long,
+/// distinct task texts (a 20 MB upload can hold 60 MB of text) would hold a server thread
+/// for minutes. Rows after the budget is spent are matched by their codes only.
+pub const TEXT_WORK_BUDGET: u64 = 25_000_000;
+
+/// Distinct task texts whose scores are remembered: their scores take a number per task
+/// each, so a report of 100k distinct texts does not keep 100k of them.
+const REMEMBERED_TEXTS: usize = 4096;
+
+/// The rows' matches, in row order, and what concerns the report as a whole.
+pub struct Matched {
+    pub rows: Vec<RowMatch>,
+    pub findings: Vec<Finding>,
+}
+
 /// Matches every row of a report to the plan's tasks (see the module doc).
-pub fn match_rows(rows: &[RawRow], tasks: &[TaskRef]) -> Vec<RowMatch> {
+pub fn match_rows(rows: &[RawRow], tasks: &[TaskRef]) -> Matched {
+    match_rows_within(rows, tasks, TEXT_WORK_BUDGET)
+}
+
+/// [`match_rows`] with `budget` as the text comparison's budget.
+fn match_rows_within(rows: &[RawRow], tasks: &[TaskRef], budget: u64) -> Matched {
     let plan = PlanIndex::new(tasks);
-    let mut memo = Memo::default();
+    let mut memo = Memo {
+        budget,
+        ..Memo::default()
+    };
     let mut first_row_of: HashMap<usize, u32> = HashMap::new();
-    rows.iter()
+    let mut codes_only_from: Option<u32> = None;
+    let rows = rows
+        .iter()
         .map(|row| {
             let mut m = match_row(&plan, row, &mut memo);
+            if memo.skipped && codes_only_from.is_none() {
+                codes_only_from = Some(row.source_row);
+            }
             if let Some(pos) = m.task {
                 let task = &tasks[pos];
                 if task.assigned.is_none() {
@@ -134,7 +168,17 @@ pub fn match_rows(rows: &[RawRow], tasks: &[TaskRef]) -> Vec<RowMatch> {
                 .collect();
             m
         })
-        .collect()
+        .collect();
+    tracing::debug!(work = memo.work, "matching: text comparison");
+    let findings = codes_only_from
+        .map(|row| {
+            Finding::warning(format!(
+                "Bảng có quá nhiều nội dung nhiệm vụ khác nhau để đối chiếu hết theo nội dung: từ dòng {row} trở đi, các dòng chỉ được đối chiếu theo mã nhiệm vụ ở cột STT. Hãy ghi mã nhiệm vụ (ví dụ 7.a.1) cho các dòng đó, hoặc bỏ bớt các dòng không phải nhiệm vụ của kế hoạch, rồi gửi lại."
+            ))
+        })
+        .into_iter()
+        .collect();
+    Matched { rows, findings }
 }
 
 /// Text scores of one row against every title.
@@ -161,6 +205,11 @@ struct Memo<'p> {
     text: HashMap<String, Option<std::rc::Rc<Vec<f64>>>>,
     /// The headings of the previous row and the group they pin.
     context: Option<(Vec<crate::ingest::table::Heading>, Option<&'p [usize]>)>,
+    /// Text comparison done so far and allowed ([`TEXT_WORK_BUDGET`]).
+    work: u64,
+    budget: u64,
+    /// A row's text went uncompared because the budget was spent.
+    skipped: bool,
 }
 
 fn match_row<'p>(plan: &'p PlanIndex, row: &RawRow, memo: &mut Memo<'p>) -> RowMatch {
@@ -231,10 +280,17 @@ fn score_text<'p>(
     }
     let raw = match memo.text.get(text) {
         Some(raw) => raw.clone(),
+        None if memo.work >= memo.budget => {
+            memo.skipped = true;
+            return None;
+        }
         None => {
             let query = plan.titles.query(text);
+            memo.work += text.len() as u64 + (query.len() * plan.titles.len()) as u64;
             let raw = (!query.is_empty()).then(|| std::rc::Rc::new(plan.titles.scores(&query)));
-            memo.text.insert(text.to_string(), raw.clone());
+            if memo.text.len() < REMEMBERED_TEXTS {
+                memo.text.insert(text.to_string(), raw.clone());
+            }
             raw
         }
     }?;

@@ -867,7 +867,7 @@ fn run(cases: &[Case], tasks: &[TaskRef]) -> Vec<Outcome> {
     rows.iter()
         .zip(cases)
         .map(|(row, c)| {
-            let m = match_rows(std::slice::from_ref(row), tasks).remove(0);
+            let m = match_rows(std::slice::from_ref(row), tasks).rows.remove(0);
             let got = m.task.map(|i| tasks[i].code.clone());
             let flagged = m.findings.iter().any(|f| f.severity >= Severity::Warning);
             if got != c.expect {
@@ -1011,7 +1011,7 @@ fn a_full_report_in_one_call() {
         "5.2",
         "Xây dựng tối thiểu 20 DVC không sử dụng hồ sơ giấy",
     ));
-    let matches = match_rows(&rows, &tasks);
+    let matches = match_rows(&rows, &tasks).rows;
     let codes: Vec<Option<&str>> = matches
         .iter()
         .map(|m| m.task.map(|i| tasks[i].code.as_str()))
@@ -1066,7 +1066,9 @@ fn a_full_report_in_one_call() {
 #[test]
 fn ambiguous_text_is_flagged() {
     let tasks = bg_tasks();
-    let m = match_rows(&[raw(3, "", "Quản lý lưu trú")], &tasks).remove(0);
+    let m = match_rows(&[raw(3, "", "Quản lý lưu trú")], &tasks)
+        .rows
+        .remove(0);
     assert!(
         m.findings.iter().any(|f| f.severity == Severity::Warning),
         "{m:?}"
@@ -1076,7 +1078,7 @@ fn ambiguous_text_is_flagged() {
 #[test]
 fn bare_stt_without_context_or_text_is_not_guessed() {
     let tasks = bg_tasks();
-    let m = match_rows(&[raw(3, "2", "")], &tasks).remove(0);
+    let m = match_rows(&[raw(3, "2", "")], &tasks).rows.remove(0);
     assert_eq!(m.task, None);
     assert!(m.findings[0].message.contains("1.2"), "{:?}", m.findings);
 }
@@ -1098,7 +1100,7 @@ fn flat_plan_numbers_are_full_codes() {
         assigned: Some(Lead),
     })
     .collect();
-    let m = match_rows(&[raw(3, "2", "")], &tasks).remove(0);
+    let m = match_rows(&[raw(3, "2", "")], &tasks).rows.remove(0);
     assert_eq!(m.task, Some(1));
     assert_eq!(m.method, Some(MatchMethod::Code));
 }
@@ -1109,7 +1111,7 @@ fn task_index_is_returned_not_position() {
     for t in &mut tasks {
         t.index += 100;
     }
-    let m = match_rows(&[raw(3, "7a1", "")], &tasks).remove(0);
+    let m = match_rows(&[raw(3, "7a1", "")], &tasks).rows.remove(0);
     assert_eq!(m.task, Some(100));
 }
 
@@ -1127,6 +1129,53 @@ fn method_serialises_lower_case() {
 
 #[test]
 fn no_tasks_no_panic() {
-    let m = match_rows(&[raw(3, "1.1", "Đẩy mạnh"), raw(4, "", "")], &[]);
+    let m = match_rows(&[raw(3, "1.1", "Đẩy mạnh"), raw(4, "", "")], &[]).rows;
     assert!(m.iter().all(|m| m.task.is_none()));
+}
+
+#[test]
+fn text_comparison_stops_at_its_budget_and_codes_still_match() {
+    let tasks: Vec<TaskRef> = [
+        "Rà soát thủ tục hành chính",
+        "Cấp tài khoản định danh điện tử",
+        "Tuyên truyền",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| TaskRef {
+        index: i,
+        code: (i + 1).to_string(),
+        title: t.to_string(),
+        group: String::new(),
+        assigned: Some(Lead),
+    })
+    .collect();
+    let rows = [
+        raw(3, "", "Cấp tài khoản định danh điện tử"),
+        raw(4, "", "Rà soát thủ tục hành chính"),
+        raw(5, "3", "Tuyên truyền trên báo"),
+        // Seen before: remembered, so it costs nothing more.
+        raw(6, "", "Cấp tài khoản định danh điện tử"),
+    ];
+    let all = match_rows(&rows, &tasks);
+    assert!(all.findings.is_empty());
+    assert_eq!(
+        all.rows.iter().map(|m| m.task).collect::<Vec<_>>(),
+        [Some(1), Some(0), Some(2), Some(1)]
+    );
+
+    // A budget the first row spends.
+    let capped = match_rows_within(&rows, &tasks, 1);
+    assert_eq!(
+        capped.rows.iter().map(|m| m.task).collect::<Vec<_>>(),
+        [Some(1), None, Some(2), Some(1)]
+    );
+    assert_eq!(capped.rows[2].method, Some(MatchMethod::Code));
+    assert_eq!(capped.findings.len(), 1);
+    assert!(
+        capped.findings[0].message.contains("từ dòng 4 trở đi"),
+        "{:?}",
+        capped.findings
+    );
+    assert_eq!(capped.findings[0].row, None);
 }

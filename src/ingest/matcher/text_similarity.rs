@@ -150,6 +150,11 @@ impl Features {
     pub fn is_empty(&self) -> bool {
         self.total <= 0.0
     }
+
+    /// How many features the text has.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
 }
 
 /// The titles of a plan, prepared for comparison.
