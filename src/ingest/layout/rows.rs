@@ -87,14 +87,15 @@ struct Line {
     row: usize,
     number: String,
     task: String,
-    result: Vec<String>,
+    /// The texts of the result columns, one per line (continuation rows add theirs).
+    result: String,
     status: String,
     /// Indexes into `Map::ticks` of the ticked columns.
     ticks: Vec<usize>,
     progress: Option<Cell>,
-    difficulties: Vec<String>,
-    proposals: Vec<String>,
-    notes: Vec<String>,
+    difficulties: String,
+    proposals: String,
+    notes: String,
     /// The task cell is merged down from the row above: this row adds to that task.
     continues: bool,
     /// The task cell is merged across the number or the report columns: a group heading.
@@ -113,10 +114,10 @@ impl Line {
 
     /// Adds a continuation line's report to this one.
     fn absorb(&mut self, other: Line) {
-        self.result.extend(other.result);
-        self.difficulties.extend(other.difficulties);
-        self.proposals.extend(other.proposals);
-        self.notes.extend(other.notes);
+        add_line(&mut self.result, &other.result);
+        add_line(&mut self.difficulties, &other.difficulties);
+        add_line(&mut self.proposals, &other.proposals);
+        add_line(&mut self.notes, &other.notes);
         self.ticks.extend(other.ticks);
         if self.status.is_empty() {
             self.status = other.status;
@@ -125,6 +126,17 @@ impl Line {
             self.progress = other.progress;
         }
     }
+}
+
+/// Appends `text` to `lines` as a line of its own, if there is any.
+fn add_line(lines: &mut String, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if !lines.is_empty() {
+        lines.push('\n');
+    }
+    lines.push_str(text);
 }
 
 /// Reads the data rows under `header`. `None` when the header has no task column.
@@ -184,11 +196,15 @@ fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
             .map(|c| values::clean_text(&c.as_text()))
             .unwrap_or_default()
     };
-    let texts = |cols: &[usize]| -> Vec<String> {
-        cols.iter()
-            .map(|&c| text(c))
-            .filter(|t| !t.is_empty())
-            .collect()
+    // The non-empty texts of `cols`, a line each; one column's text is kept as it is.
+    let texts = |cols: &[usize]| -> String {
+        match cols {
+            [col] => text(*col),
+            _ => cols.iter().fold(String::new(), |mut lines, &c| {
+                add_line(&mut lines, &text(c));
+                lines
+            }),
+        }
     };
     let spans = sheet.merge_at(row, map.task).is_some_and(|m| {
         let across = m.first_col as usize..=m.last_col as usize;
@@ -529,12 +545,12 @@ fn raw_row(
         number: line.number,
         task_text: line.task,
         context,
-        result: line.result.join("\n"),
+        result: line.result,
         status,
         status_text,
         progress_percent: progress,
-        difficulties: line.difficulties.join("\n"),
-        proposals: line.proposals.join("\n"),
-        notes: line.notes.join("\n"),
+        difficulties: line.difficulties,
+        proposals: line.proposals,
+        notes: line.notes,
     }
 }
