@@ -229,7 +229,7 @@ pub fn ingest_read(
             "ingest: read"
         );
         findings.extend(outcome.notes.into_iter().map(Finding::info));
-        let table = layout::find_table(&outcome.grid).map_err(|e| e.to_string());
+        let table = layout::take_table(outcome.grid).map_err(|e| e.to_string());
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "ingest: layout"

@@ -63,12 +63,22 @@ pub enum LayoutError {
 /// right) and its data rows with values normalised, plus findings about what could not be
 /// read.
 pub fn find_table(grid: &Grid) -> Result<ReportTable, LayoutError> {
-    let choice = sheet_choice::choose(grid)?;
-    let sheet = &grid.sheets[choice.sheet];
+    table_of(sheet_choice::candidates(grid)?.choose()?)
+}
+
+/// [`find_table`], freeing the grid once its rows are read as texts: a large upload's grid
+/// and its assembled rows are then never held at once.
+pub fn take_table(grid: Grid) -> Result<ReportTable, LayoutError> {
+    let candidates = sheet_choice::candidates(&grid)?;
+    drop(grid);
+    table_of(candidates.choose()?)
+}
+
+fn table_of(choice: sheet_choice::Choice) -> Result<ReportTable, LayoutError> {
     let header_rows: Vec<u32> = choice.header.rows.iter().map(|&r| r as u32 + 1).collect();
     if choice.rows.is_empty() {
         return Err(LayoutError::NoRows {
-            sheet: sheet.name.clone(),
+            sheet: choice.sheet_name,
             row: header_rows[0],
         });
     }
@@ -80,7 +90,7 @@ pub fn find_table(grid: &Grid) -> Result<ReportTable, LayoutError> {
                 "Bảng ở trang tính '{}' không có cột 'Kết quả thực hiện', 'Tiến độ' hay 'Trạng \
                  thái': hệ thống chỉ đọc được tên nhiệm vụ. Hãy bổ sung các cột này hoặc dùng \
                  mẫu báo cáo tải về từ hệ thống.",
-                sheet.name
+                choice.sheet_name
             ))
             .at_row(header_rows[0]),
         );
@@ -91,12 +101,12 @@ pub fn find_table(grid: &Grid) -> Result<ReportTable, LayoutError> {
             "Tệp có nhiều trang tính giống bảng báo cáo ({}); hệ thống đã đọc trang '{}'. Nếu \
              không đúng, hãy gửi mỗi kỳ báo cáo trong một tệp riêng chỉ có một bảng.",
             others.join(", "),
-            sheet.name
+            choice.sheet_name
         )));
     }
     findings.extend(choice.findings);
     Ok(ReportTable {
-        sheet: sheet.name.clone(),
+        sheet: choice.sheet_name,
         header_rows,
         columns: choice
             .header

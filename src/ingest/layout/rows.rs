@@ -139,11 +139,25 @@ fn add_line(lines: &mut String, text: &str) {
     lines.push_str(text);
 }
 
-/// Reads the data rows under `header`. `None` when the header has no task column.
-pub(crate) fn read_rows(sheet: &Sheet, header: &Header) -> Option<(Vec<RawRow>, Vec<Finding>)> {
-    let map = Map::of(header)?;
-    let lines = read_lines(sheet, header, &map);
-    Some(assemble(lines, &map))
+/// The rows under a header read as texts (the first pass): what the second pass needs, and
+/// nothing of the sheet, so a caller that owns the grid can free it before that pass.
+pub(crate) struct Lines {
+    lines: Vec<Line>,
+    map: Map,
+}
+
+impl Lines {
+    /// Reads the rows under `header`. `None` when the header has no task column.
+    pub(crate) fn read(sheet: &Sheet, header: &Header) -> Option<Lines> {
+        let map = Map::of(header)?;
+        let lines = read_lines(sheet, header, &map);
+        Some(Lines { lines, map })
+    }
+
+    /// The data rows (the second pass).
+    pub(crate) fn assemble(self) -> (Vec<RawRow>, Vec<Finding>) {
+        assemble(self.lines, &self.map)
+    }
 }
 
 fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {

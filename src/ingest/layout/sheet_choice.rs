@@ -16,12 +16,27 @@ use crate::{
 
 /// The sheet read, with what was found in it.
 pub(crate) struct Choice {
-    pub sheet: usize,
+    pub sheet_name: String,
     pub header: header::Header,
     pub rows: Vec<RawRow>,
     pub findings: Vec<Finding>,
     /// Other ordinary sheets that also hold a report table with rows.
     pub others: Vec<String>,
+}
+
+/// What the first pass over a workbook found: each sheet with a task column, its header and
+/// its rows read as texts. It holds nothing of the grid.
+pub(crate) struct Candidates {
+    sheets: Vec<Candidate>,
+    /// The best header without a task column: its score, sheet and row.
+    without_task: Option<(f64, String, u32)>,
+}
+
+struct Candidate {
+    name: String,
+    weight: f64,
+    header: header::Header,
+    lines: rows::Lines,
 }
 
 /// Names of sheets that hold no report.
@@ -62,24 +77,24 @@ fn is_empty(sheet: &Sheet) -> bool {
         .all(|row| row.iter().all(|c| c.is_empty()))
 }
 
-pub(crate) fn choose(grid: &Grid) -> Result<Choice, LayoutError> {
-    let visible: Vec<(usize, &Sheet)> = grid
+/// The first pass: every visible sheet's best header and the rows under it, as texts.
+pub(crate) fn candidates(grid: &Grid) -> Result<Candidates, LayoutError> {
+    let visible: Vec<&Sheet> = grid
         .sheets
         .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.hidden && !is_empty(s))
+        .filter(|s| !s.hidden && !is_empty(s))
         .collect();
     if visible.is_empty() {
         return Err(LayoutError::EmptyWorkbook);
     }
-    let mut found: Vec<(f64, f64, Choice)> = Vec::new();
+    let mut sheets = Vec::new();
     let mut without_task: Option<(f64, String, u32)> = None;
-    for (index, sheet) in visible {
+    for sheet in visible {
         let Some(header) = header::find_header(sheet) else {
             continue;
         };
         let weight = name_weight(&sheet.name);
-        let Some((rows, findings)) = rows::read_rows(sheet, &header) else {
+        let Some(lines) = rows::Lines::read(sheet, &header) else {
             let score = header.score * weight;
             if without_task.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 let row = header.rows[0] as u32 + 1;
@@ -88,40 +103,60 @@ pub(crate) fn choose(grid: &Grid) -> Result<Choice, LayoutError> {
             continue;
         };
         debug_assert!(header.has(ColumnRole::Task));
-        let key = header.score * weight + rows.len().min(20) as f64 * 0.1;
-        let choice = Choice {
-            sheet: index,
+        sheets.push(Candidate {
+            name: sheet.name.clone(),
+            weight,
             header,
-            rows,
-            findings,
-            others: Vec::new(),
-        };
-        found.push((key, weight, choice));
+            lines,
+        });
     }
-    let best =
-        found
+    Ok(Candidates {
+        sheets,
+        without_task,
+    })
+}
+
+impl Candidates {
+    /// The second pass: each candidate's data rows, and the sheet that holds the report.
+    pub(crate) fn choose(self) -> Result<Choice, LayoutError> {
+        let mut found: Vec<(f64, f64, Choice)> = Vec::new();
+        for c in self.sheets {
+            let (rows, findings) = c.lines.assemble();
+            let key = c.header.score * c.weight + rows.len().min(20) as f64 * 0.1;
+            let choice = Choice {
+                sheet_name: c.name,
+                header: c.header,
+                rows,
+                findings,
+                others: Vec::new(),
+            };
+            found.push((key, c.weight, choice));
+        }
+        let best =
+            found
+                .iter()
+                .enumerate()
+                .fold(
+                    None,
+                    |best: Option<(usize, f64)>, (i, (key, _, _))| match best {
+                        Some((_, k)) if k >= *key - 1e-9 => best,
+                        _ => Some((i, *key)),
+                    },
+                );
+        let Some((best, _)) = best else {
+            return Err(match self.without_task {
+                Some((_, sheet, row)) => LayoutError::NoTaskColumn { sheet, row },
+                None => LayoutError::NoTable,
+            });
+        };
+        let others: Vec<String> = found
             .iter()
             .enumerate()
-            .fold(
-                None,
-                |best: Option<(usize, f64)>, (i, (key, _, _))| match best {
-                    Some((_, k)) if k >= *key - 1e-9 => best,
-                    _ => Some((i, *key)),
-                },
-            );
-    let Some((best, _)) = best else {
-        return Err(match without_task {
-            Some((_, sheet, row)) => LayoutError::NoTaskColumn { sheet, row },
-            None => LayoutError::NoTable,
-        });
-    };
-    let others: Vec<String> = found
-        .iter()
-        .enumerate()
-        .filter(|(i, (_, weight, c))| *i != best && *weight >= 1.0 && !c.rows.is_empty())
-        .map(|(_, (_, _, c))| grid.sheets[c.sheet].name.clone())
-        .collect();
-    let (_, _, mut choice) = found.swap_remove(best);
-    choice.others = others;
-    Ok(choice)
+            .filter(|(i, (_, weight, c))| *i != best && *weight >= 1.0 && !c.rows.is_empty())
+            .map(|(_, (_, _, c))| c.sheet_name.clone())
+            .collect();
+        let (_, _, mut choice) = found.swap_remove(best);
+        choice.others = others;
+        Ok(choice)
+    }
 }

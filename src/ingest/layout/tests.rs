@@ -1,6 +1,6 @@
 //! Realistic messy layouts, built in code, and what must be read from them.
 
-use super::{find_table, LayoutError};
+use super::{find_table, take_table, LayoutError};
 use crate::{
     domain::finding::Severity,
     ingest::{
@@ -1138,4 +1138,24 @@ fn group_text_typed_in_the_number_cell_without_merging() {
             heading("2", "Nhóm tiện ích")
         ]
     );
+}
+
+#[test]
+fn a_grid_taken_reads_as_one_borrowed() {
+    let cover = sheet("Hướng dẫn")
+        .row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện"])
+        .row(&["1", "Ví dụ", "Ghi kết quả"])
+        .done();
+    let workbooks = [
+        grid(vec![
+            cover,
+            small_report("Báo cáo"),
+            small_report("Tháng trước"),
+        ]),
+        grid(vec![sheet("Bìa").row(&["BÁO CÁO"]).done()]),
+        grid(vec![sheet("Trống").done()]),
+    ];
+    for workbook in workbooks {
+        assert_eq!(take_table(workbook.clone()), find_table(&workbook));
+    }
 }
