@@ -26,7 +26,7 @@ use crate::{
     },
     domain::{
         agency_registry::AgencyRegistry,
-        finding::{self, Finding, Severity},
+        finding::{self, CappedFindings, Finding, Severity},
         period::Month,
     },
     error::{AppError, AppResult},
@@ -250,15 +250,15 @@ pub fn ingest_read(
     };
     let tasks = task_refs(conn, plan.id, agency.id)?;
     let mut table = table;
-    let (rows, task_ids, mut row_findings) = normalise(&mut table, &tasks);
+    let mut capped = CappedFindings::new(finding::MAX_ROW_FINDINGS);
+    capped.extend(findings);
+    capped.extend(std::mem::take(&mut table.findings));
+    let (rows, task_ids) = normalise(table, &tasks, &mut capped);
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "ingest: matched"
     );
-    findings.append(&mut table.findings);
-    findings.append(&mut row_findings);
-    findings.sort_by_key(|f| (f.row.unwrap_or(0), std::cmp::Reverse(f.severity)));
-    let findings = finding::cap_row_findings(findings, finding::MAX_ROW_FINDINGS);
+    let findings = capped.finish();
     let json = serde_json::to_string(&findings).expect("findings serialise");
     conn.transaction(|conn| {
         // The rows to store are built a batch at a time from the output rows, so a large
@@ -345,18 +345,21 @@ fn task_refs(
 /// Rows stored per batch.
 const STORE_BATCH: usize = 1000;
 
-/// Pure: table + tasks → output rows, the task id of each, findings. The table's rows are
-/// moved out, not copied.
+/// Pure: table + tasks → output rows and the task id of each; findings go to `findings` as
+/// they are made. The table's rows are moved out, not copied.
 fn normalise(
-    table: &mut ReportTable,
+    table: ReportTable,
     tasks: &[(i64, TaskRef)],
-) -> (Vec<RowOut>, Vec<Option<i64>>, Vec<Finding>) {
+    findings: &mut CappedFindings,
+) -> (Vec<RowOut>, Vec<Option<i64>>) {
     let refs: Vec<TaskRef> = tasks.iter().map(|(_, t)| t.clone()).collect();
-    let matcher::Matched {
-        rows: matches,
-        mut findings,
-    } = matcher::match_rows(&table.rows, &refs);
-    let raw_rows = std::mem::take(&mut table.rows);
+    let mut matches = Vec::with_capacity(table.rows.len());
+    let general = matcher::match_each(&table.rows, &refs, |mut m| {
+        findings.extend(std::mem::take(&mut m.findings));
+        matches.push(m);
+    });
+    findings.extend(general);
+    let raw_rows = table.rows;
     let mut out = Vec::with_capacity(raw_rows.len());
     let mut task_ids = Vec::with_capacity(raw_rows.len());
     if raw_rows.is_empty() {
@@ -386,9 +389,8 @@ fn normalise(
                 row: row.source_row,
             },
         });
-        findings.extend(m.findings);
     }
-    (out, task_ids, findings)
+    (out, task_ids)
 }
 
 /// The stored rows of an identical earlier upload, in the same shape.

@@ -122,11 +122,28 @@ pub struct Matched {
 
 /// Matches every row of a report to the plan's tasks (see the module doc).
 pub fn match_rows(rows: &[RawRow], tasks: &[TaskRef]) -> Matched {
-    match_rows_within(rows, tasks, TEXT_WORK_BUDGET)
+    let mut matched = Vec::with_capacity(rows.len());
+    let findings = match_each(rows, tasks, |m| matched.push(m));
+    Matched {
+        rows: matched,
+        findings,
+    }
 }
 
-/// [`match_rows`] with `budget` as the text comparison's budget.
-fn match_rows_within(rows: &[RawRow], tasks: &[TaskRef], budget: u64) -> Matched {
+/// [`match_rows`] handing each row's match to `each`, in row order, as soon as it is made
+/// (a large report's per-row findings need not all be held at once). Returns what concerns
+/// the report as a whole.
+pub fn match_each(rows: &[RawRow], tasks: &[TaskRef], each: impl FnMut(RowMatch)) -> Vec<Finding> {
+    match_each_within(rows, tasks, TEXT_WORK_BUDGET, each)
+}
+
+/// [`match_each`] with `budget` as the text comparison's budget.
+fn match_each_within(
+    rows: &[RawRow],
+    tasks: &[TaskRef],
+    budget: u64,
+    mut each: impl FnMut(RowMatch),
+) -> Vec<Finding> {
     let plan = PlanIndex::new(tasks);
     let mut memo = Memo {
         budget,
@@ -134,51 +151,47 @@ fn match_rows_within(rows: &[RawRow], tasks: &[TaskRef], budget: u64) -> Matched
     };
     let mut first_row_of: HashMap<usize, u32> = HashMap::new();
     let mut codes_only_from: Option<u32> = None;
-    let rows = rows
-        .iter()
-        .map(|row| {
-            let mut m = match_row(&plan, row, &mut memo);
-            if memo.skipped && codes_only_from.is_none() {
-                codes_only_from = Some(row.source_row);
+    for row in rows {
+        let mut m = match_row(&plan, row, &mut memo);
+        if memo.skipped && codes_only_from.is_none() {
+            codes_only_from = Some(row.source_row);
+        }
+        if let Some(pos) = m.task {
+            let task = &tasks[pos];
+            if task.assigned.is_none() {
+                m.findings.push(Finding::info(format!(
+                    "Nhiệm vụ {} ({}) không được giao cho đơn vị theo kế hoạch (không chủ trì, không phối hợp); dòng vẫn được ghi nhận. Nếu ghi nhầm mã hoặc nội dung, hãy sửa lại; nếu không, có thể bỏ dòng này.",
+                    task.code,
+                    quote(&task.title)
+                )));
             }
-            if let Some(pos) = m.task {
-                let task = &tasks[pos];
-                if task.assigned.is_none() {
-                    m.findings.push(Finding::info(format!(
-                        "Nhiệm vụ {} ({}) không được giao cho đơn vị theo kế hoạch (không chủ trì, không phối hợp); dòng vẫn được ghi nhận. Nếu ghi nhầm mã hoặc nội dung, hãy sửa lại; nếu không, có thể bỏ dòng này.",
-                        task.code,
-                        quote(&task.title)
-                    )));
+            match first_row_of.get(&pos) {
+                Some(first) => m.findings.push(Finding::warning(format!(
+                    "Nhiệm vụ {} đã được báo cáo ở dòng {}; dòng này báo cáo trùng nhiệm vụ đó. Hãy gộp kết quả vào một dòng hoặc sửa lại mã nhiệm vụ cho đúng.",
+                    task.code, first
+                ))),
+                None => {
+                    first_row_of.insert(pos, row.source_row);
                 }
-                match first_row_of.get(&pos) {
-                    Some(first) => m.findings.push(Finding::warning(format!(
-                        "Nhiệm vụ {} đã được báo cáo ở dòng {}; dòng này báo cáo trùng nhiệm vụ đó. Hãy gộp kết quả vào một dòng hoặc sửa lại mã nhiệm vụ cho đúng.",
-                        task.code, first
-                    ))),
-                    None => {
-                        first_row_of.insert(pos, row.source_row);
-                    }
-                }
-                m.task = Some(task.index);
             }
-            m.findings = m
-                .findings
-                .into_iter()
-                .map(|f| f.at_row(row.source_row))
-                .collect();
-            m
-        })
-        .collect();
+            m.task = Some(task.index);
+        }
+        m.findings = m
+            .findings
+            .into_iter()
+            .map(|f| f.at_row(row.source_row))
+            .collect();
+        each(m);
+    }
     tracing::debug!(work = memo.work, "matching: text comparison");
-    let findings = codes_only_from
+    codes_only_from
         .map(|row| {
             Finding::warning(format!(
                 "Bảng có quá nhiều nội dung nhiệm vụ khác nhau để đối chiếu hết theo nội dung: từ dòng {row} trở đi, các dòng chỉ được đối chiếu theo mã nhiệm vụ ở cột STT. Hãy ghi mã nhiệm vụ (ví dụ 7.a.1) cho các dòng đó, hoặc bỏ bớt các dòng không phải nhiệm vụ của kế hoạch, rồi gửi lại."
             ))
         })
         .into_iter()
-        .collect();
-    Matched { rows, findings }
+        .collect()
 }
 
 /// Text scores of one row against every title.

@@ -1165,7 +1165,12 @@ fn text_comparison_stops_at_its_budget_and_codes_still_match() {
     );
 
     // A budget the first row spends.
-    let capped = match_rows_within(&rows, &tasks, 1);
+    let mut matched = Vec::new();
+    let findings = match_each_within(&rows, &tasks, 1, |m| matched.push(m));
+    let capped = Matched {
+        rows: matched,
+        findings,
+    };
     assert_eq!(
         capped.rows.iter().map(|m| m.task).collect::<Vec<_>>(),
         [Some(1), None, Some(2), Some(1)]
