@@ -5,6 +5,8 @@
 //! temporary SQLite file with the demo data, and the reader is this executable in its
 //! isolated child process, exactly as an upload runs. Printed: seconds, the ratio to the raw
 //! read, and peak resident memory of this process and of the largest reader child.
+//! The large upload is also timed with a merged area on every row, which must cost about
+//! what the same file without merges costs.
 
 use std::{
     io::Cursor,
@@ -13,7 +15,7 @@ use std::{
 };
 
 use calamine::{Reader, Xlsx};
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Format, Workbook};
 
 use crate::{
     config::Config,
@@ -33,6 +35,16 @@ pub struct BenchOptions {
 
 /// Generates a report workbook of `rows` task rows × 12 columns.
 pub fn generate_report(rows: usize, seed: usize) -> AppResult<Vec<u8>> {
+    report_workbook(rows, seed, false)
+}
+
+/// [`generate_report`] with the last two cells of every row merged, as clerks merge a note
+/// over the columns they do not use: a merged area per row.
+pub fn generate_merged_report(rows: usize, seed: usize) -> AppResult<Vec<u8>> {
+    report_workbook(rows, seed, true)
+}
+
+fn report_workbook(rows: usize, seed: usize, merged: bool) -> AppResult<Vec<u8>> {
     let fail =
         |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("không tạo được tệp thử: {e}"));
     let codes = [
@@ -108,8 +120,14 @@ pub fn generate_report(rows: usize, seed: usize) -> AppResult<Vec<u8>> {
             .map_err(fail)?;
         sheet.write(r, 8, "Thường xuyên").map_err(fail)?;
         sheet.write(r, 9, (i * 13) as f64).map_err(fail)?;
-        sheet.write(r, 10, "Nguyễn Văn Ánh").map_err(fail)?;
-        sheet.write(r, 11, "").map_err(fail)?;
+        if merged {
+            sheet
+                .merge_range(r, 10, r, 11, "Nguyễn Văn Ánh", &Format::new())
+                .map_err(fail)?;
+        } else {
+            sheet.write(r, 10, "Nguyễn Văn Ánh").map_err(fail)?;
+            sheet.write(r, 11, "").map_err(fail)?;
+        }
     }
     workbook.save_to_buffer().map_err(fail)
 }
@@ -177,35 +195,7 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
     }
     let raw = median(raw);
     let db = fresh_db(dir, "big.db")?;
-    let mut piped = Vec::new();
-    for round in 0..3 {
-        // A new period each round: the same bytes would be recognised as a duplicate.
-        let period = format!("2023-{:02}", round + 1);
-        let (elapsed, result) = timed(|| {
-            pipeline::ingest(
-                &mut *db.get()?,
-                &reader,
-                &Upload {
-                    plan: demo::DEMO_PLAN_NUMBER,
-                    agency: "Sở TT&TT",
-                    period: &period,
-                    file_name: "lon.xlsx",
-                    content_type: "application/octet-stream",
-                    bytes: &big,
-                    uploaded_by: None,
-                },
-            )
-        })?;
-        if result.rows.len() != options.rows {
-            return Err(AppError::Internal(format!(
-                "đọc được {} dòng, cần {}",
-                result.rows.len(),
-                options.rows
-            )));
-        }
-        piped.push(elapsed);
-    }
-    let piped = median(piped);
+    let piped = ingest_rounds(&db, &reader, &big, options.rows)?;
     // Idle reader children are waited for only when retired: then their peak counts.
     crate::ingest::read::retire_idle_readers();
     let (self_mb, child_mb) = peak_rss_mb();
@@ -224,6 +214,21 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         piped.as_secs_f64() / raw.as_secs_f64()
     );
     println!("  bộ nhớ đỉnh: tiến trình chính {self_mb:.0} MB, tiến trình đọc {child_mb:.0} MB (mục tiêu ≤ 64 MB)");
+
+    // Merged cells must not make layout slower than linear (`ingest::merge_index`).
+    let merged = generate_merged_report(options.rows, 0)?;
+    let mut raw_merged = Vec::new();
+    for _ in 0..3 {
+        raw_merged.push(timed(|| raw_read(&merged))?.0);
+    }
+    let raw_merged = median(raw_merged);
+    let piped_merged = ingest_rounds(&fresh_db(dir, "merged.db")?, &reader, &merged, options.rows)?;
+    println!(
+        "  cùng tệp, mỗi dòng một vùng ô gộp: đọc thô {:.3} s, toàn bộ quy trình {:.3} s = {:.2} × đọc thô",
+        raw_merged.as_secs_f64(),
+        piped_merged.as_secs_f64(),
+        piped_merged.as_secs_f64() / raw_merged.as_secs_f64()
+    );
 
     if let Some(url) = std::env::var("TONGHOP_BENCH_POSTGRES_URL")
         .ok()
@@ -317,6 +322,40 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         month.as_secs_f64() * 1000.0 / served.max(1) as f64
     );
     Ok(())
+}
+
+/// Median time of three uploads of `bytes` through the whole pipeline, each for a new period
+/// (the same bytes for the same period would be recognised as a duplicate). Checks that
+/// every one of the `rows` rows was read.
+fn ingest_rounds(db: &Db, reader: &IngestReader, bytes: &[u8], rows: usize) -> AppResult<Duration> {
+    let mut times = Vec::new();
+    for round in 0..3 {
+        let period = format!("2023-{:02}", round + 1);
+        let (elapsed, result) = timed(|| {
+            pipeline::ingest(
+                &mut *db.get()?,
+                reader,
+                &Upload {
+                    plan: demo::DEMO_PLAN_NUMBER,
+                    agency: "Sở TT&TT",
+                    period: &period,
+                    file_name: "lon.xlsx",
+                    content_type: "application/octet-stream",
+                    bytes,
+                    uploaded_by: None,
+                },
+            )
+        })?;
+        if result.rows.len() != rows {
+            return Err(AppError::Internal(format!(
+                "đọc được {} dòng, cần {}",
+                result.rows.len(),
+                rows
+            )));
+        }
+        times.push(elapsed);
+    }
+    Ok(median(times))
 }
 
 /// Stores the rows of `bytes`, once ingested, again and again into a temporary PostgreSQL
