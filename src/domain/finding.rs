@@ -134,15 +134,14 @@ impl CappedFindings {
             key: (row, std::cmp::Reverse(finding.severity), self.arrived),
             finding,
         };
-        let left_out = if self.rows.len() < self.max {
+        if self.rows.len() < self.max {
             self.rows.push(ranked);
             return;
-        } else if self.rows.peek().is_some_and(|last| ranked < *last) {
-            let last = self.rows.pop().expect("peeked");
-            self.rows.push(ranked);
-            last
-        } else {
-            ranked
+        }
+        // Full: the new one takes the place of the last one kept if it comes before it.
+        let left_out = match self.rows.peek_mut() {
+            Some(mut last) if ranked < *last => std::mem::replace(&mut *last, ranked),
+            _ => ranked,
         };
         self.omitted += 1;
         self.first_omitted_row = self.first_omitted_row.min(left_out.key.0);
