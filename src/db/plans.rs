@@ -447,7 +447,6 @@ pub fn assigned_agency_ids(conn: &mut DbConnection, plan_id: i64) -> AppResult<V
         .load(conn)?)
 }
 
-/// The stored plan in the import/export shape (DESIGN §5), for `plan show` and `plan export`.
 /// The titles of the plan's task groups (the headings tasks sit under), by group id.
 pub fn group_titles(conn: &mut DbConnection, plan_id: i64) -> AppResult<HashMap<i64, String>> {
     Ok(task_groups::table
@@ -458,6 +457,7 @@ pub fn group_titles(conn: &mut DbConnection, plan_id: i64) -> AppResult<HashMap<
         .collect())
 }
 
+/// The stored plan in the import/export shape (DESIGN §5), for `plan show` and `plan export`.
 pub fn draft_of(conn: &mut DbConnection, plan_id: i64) -> AppResult<PlanDraft> {
     use super::schema::agencies;
     let plan = get(conn, plan_id)?;

@@ -52,6 +52,17 @@ pub struct Merge {
     pub last_col: u32,
 }
 
+impl Merge {
+    pub fn new(first_row: u32, first_col: u32, last_row: u32, last_col: u32) -> Merge {
+        Merge {
+            first_row,
+            first_col,
+            last_row,
+            last_col,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sheet {
     pub name: String,

@@ -27,10 +27,10 @@ pub(crate) struct MergeIndex {
     areas: usize,
 }
 
-/// The rows of `m` below `rows`, as a range of row numbers.
-fn rows_within(m: &Merge, rows: usize) -> std::ops::Range<usize> {
-    let first = m.first_row as usize;
-    let end = (m.last_row as usize).saturating_add(1).min(rows);
+/// The rows from `first_row` to `last_row` that are below `rows`, as a range.
+fn rows_within(first_row: u32, last_row: u32, rows: usize) -> std::ops::Range<usize> {
+    let first = first_row as usize;
+    let end = (last_row as usize).saturating_add(1).min(rows);
     first..end.max(first)
 }
 
@@ -39,15 +39,7 @@ fn rows_within(m: &Merge, rows: usize) -> std::ops::Range<usize> {
 pub(crate) fn pairs(merges: impl IntoIterator<Item = (u32, u32)>, rows: usize) -> u64 {
     merges
         .into_iter()
-        .map(|(first_row, last_row)| {
-            let m = Merge {
-                first_row,
-                first_col: 0,
-                last_row,
-                last_col: 0,
-            };
-            rows_within(&m, rows).len() as u64
-        })
+        .map(|(first_row, last_row)| rows_within(first_row, last_row, rows).len() as u64)
         .sum()
 }
 
@@ -57,7 +49,7 @@ impl MergeIndex {
         let mut counts = vec![0u32; rows + 1];
         let mut beyond = Vec::new();
         for (id, m) in merges.iter().enumerate() {
-            for r in rows_within(m, rows) {
+            for r in rows_within(m.first_row, m.last_row, rows) {
                 counts[r] += 1;
             }
             if m.last_row as usize >= rows {
@@ -74,7 +66,7 @@ impl MergeIndex {
         counts.copy_from_slice(&starts);
         let mut ids = vec![0u32; total as usize];
         for (id, m) in merges.iter().enumerate() {
-            for r in rows_within(m, rows) {
+            for r in rows_within(m.first_row, m.last_row, rows) {
                 ids[counts[r] as usize] = id as u32;
                 counts[r] += 1;
             }
@@ -154,15 +146,6 @@ impl std::fmt::Debug for LazyMergeIndex {
 mod tests {
     use super::*;
 
-    fn area(first_row: u32, first_col: u32, last_row: u32, last_col: u32) -> Merge {
-        Merge {
-            first_row,
-            first_col,
-            last_row,
-            last_col,
-        }
-    }
-
     /// What the index replaces: the first area in sheet order that covers the cell.
     fn scan(merges: &[Merge], row: usize, col: usize) -> Option<&Merge> {
         merges.iter().find(|m| {
@@ -174,13 +157,13 @@ mod tests {
     #[test]
     fn answers_what_a_scan_of_every_area_answers() {
         let merges = vec![
-            area(0, 0, 0, 5),
-            area(2, 1, 4, 1),
+            Merge::new(0, 0, 0, 5),
+            Merge::new(2, 1, 4, 1),
             // Overlapping areas (Excel refuses them, files still carry them): the first wins.
-            area(3, 0, 3, 3),
-            area(5, 2, 1_048_575, 2),
-            area(9, 0, 12, 0),
-            area(40, 0, 40, 3),
+            Merge::new(3, 0, 3, 3),
+            Merge::new(5, 2, 1_048_575, 2),
+            Merge::new(9, 0, 12, 0),
+            Merge::new(40, 0, 40, 3),
         ];
         let index = MergeIndex::new(&merges, 10);
         for row in 0..45 {
@@ -196,7 +179,11 @@ mod tests {
 
     #[test]
     fn lists_the_areas_crossing_a_row_in_sheet_order() {
-        let merges = vec![area(0, 3, 2, 4), area(1, 0, 1, 1), area(7, 0, 9, 2)];
+        let merges = vec![
+            Merge::new(0, 3, 2, 4),
+            Merge::new(1, 0, 1, 1),
+            Merge::new(7, 0, 9, 2),
+        ];
         let index = MergeIndex::new(&merges, 5);
         let crossing = |row| -> Vec<&Merge> { index.crossing(&merges, row).collect() };
         assert_eq!(crossing(1), vec![&merges[0], &merges[1]]);
@@ -209,13 +196,16 @@ mod tests {
     fn counts_each_area_once_per_row_of_the_sheet_it_covers() {
         let merges = [(0, 0), (2, 4), (3, 1_048_575), (20, 30)];
         assert_eq!(pairs(merges, 10), 1 + 3 + 7);
-        let index = MergeIndex::new(&merges.map(|(first, last)| area(first, 0, last, 1)), 10);
+        let index = MergeIndex::new(
+            &merges.map(|(first, last)| Merge::new(first, 0, last, 1)),
+            10,
+        );
         assert_eq!(index.ids.len(), 11);
     }
 
     #[test]
     fn a_copy_starts_without_the_index_and_compares_equal() {
-        let merges = vec![area(0, 0, 1, 1)];
+        let merges = vec![Merge::new(0, 0, 1, 1)];
         let lazy = LazyMergeIndex::default();
         assert!(lazy.get(&merges, 2).covering(&merges, 1, 1).is_some());
         let copy = lazy.clone();

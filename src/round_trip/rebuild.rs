@@ -232,33 +232,33 @@ mod tests {
         read,
     };
 
-    fn area(first_row: u32, first_col: u32, last_row: u32, last_col: u32) -> Merge {
-        Merge {
-            first_row,
-            first_col,
-            last_row,
-            last_col,
-        }
-    }
-
     #[test]
     fn merged_areas_kept_are_those_excel_accepts_within_the_sheet() {
         let mut kept = KeptAreas::new(10);
-        assert_eq!(kept.admit(&area(0, 0, 0, 5)), Some(area(0, 0, 0, 5)));
+        assert_eq!(
+            kept.admit(&Merge::new(0, 0, 0, 5)),
+            Some(Merge::new(0, 0, 0, 5))
+        );
         // Overlapping an area kept before, on either side or inside.
-        assert_eq!(kept.admit(&area(0, 5, 1, 6)), None);
-        assert_eq!(kept.admit(&area(0, 2, 0, 3)), None);
+        assert_eq!(kept.admit(&Merge::new(0, 5, 1, 6)), None);
+        assert_eq!(kept.admit(&Merge::new(0, 2, 0, 3)), None);
         // Single cell.
-        assert_eq!(kept.admit(&area(3, 3, 3, 3)), None);
+        assert_eq!(kept.admit(&Merge::new(3, 3, 3, 3)), None);
         // Cut to the sheet's last row; below it there is nothing to merge.
         assert_eq!(
-            kept.admit(&area(8, 1, 1_048_575, 2)),
-            Some(area(8, 1, 9, 2))
+            kept.admit(&Merge::new(8, 1, 1_048_575, 2)),
+            Some(Merge::new(8, 1, 9, 2))
         );
-        assert_eq!(kept.admit(&area(10, 0, 20, 0)), None);
+        assert_eq!(kept.admit(&Merge::new(10, 0, 20, 0)), None);
         // Beside kept areas on the same rows.
-        assert_eq!(kept.admit(&area(0, 6, 0, 7)), Some(area(0, 6, 0, 7)));
-        assert_eq!(kept.admit(&area(8, 3, 9, 3)), Some(area(8, 3, 9, 3)));
+        assert_eq!(
+            kept.admit(&Merge::new(0, 6, 0, 7)),
+            Some(Merge::new(0, 6, 0, 7))
+        );
+        assert_eq!(
+            kept.admit(&Merge::new(8, 3, 9, 3)),
+            Some(Merge::new(8, 3, 9, 3))
+        );
         assert!(kept.covers(0, 7) && kept.covers(9, 1) && kept.covers(9, 3));
         assert!(!kept.covers(0, 8) && !kept.covers(7, 1) && !kept.covers(10, 1));
     }
@@ -268,11 +268,11 @@ mod tests {
         let rows = 2_000;
         let mut kept = KeptAreas::new(rows);
         // 1000 rows × 1001 columns is more than the budget.
-        assert_eq!(kept.admit(&area(0, 0, 999, 1000)), None);
+        assert_eq!(kept.admit(&Merge::new(0, 0, 999, 1000)), None);
         let mut admitted = 0;
         for first_col in (0..16_000).step_by(2) {
             if kept
-                .admit(&area(0, first_col, rows as u32 - 1, first_col + 1))
+                .admit(&Merge::new(0, first_col, rows as u32 - 1, first_col + 1))
                 .is_some()
             {
                 admitted += 1;

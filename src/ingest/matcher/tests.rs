@@ -1083,9 +1083,9 @@ fn bare_stt_without_context_or_text_is_not_guessed() {
     assert!(m.findings[0].message.contains("1.2"), "{:?}", m.findings);
 }
 
-#[test]
-fn flat_plan_numbers_are_full_codes() {
-    let tasks: Vec<TaskRef> = [
+/// Three tasks of a plan numbered 1, 2, 3 without groups, all led by the agency.
+fn flat_tasks() -> Vec<TaskRef> {
+    [
         "Rà soát thủ tục hành chính",
         "Cấp tài khoản định danh điện tử",
         "Tuyên truyền",
@@ -1099,7 +1099,12 @@ fn flat_plan_numbers_are_full_codes() {
         group: String::new(),
         assigned: Some(Lead),
     })
-    .collect();
+    .collect()
+}
+
+#[test]
+fn flat_plan_numbers_are_full_codes() {
+    let tasks = flat_tasks();
     let m = match_rows(&[raw(3, "2", "")], &tasks).rows.remove(0);
     assert_eq!(m.task, Some(1));
     assert_eq!(m.method, Some(MatchMethod::Code));
@@ -1135,21 +1140,7 @@ fn no_tasks_no_panic() {
 
 #[test]
 fn text_comparison_stops_at_its_budget_and_codes_still_match() {
-    let tasks: Vec<TaskRef> = [
-        "Rà soát thủ tục hành chính",
-        "Cấp tài khoản định danh điện tử",
-        "Tuyên truyền",
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, t)| TaskRef {
-        index: i,
-        code: (i + 1).to_string(),
-        title: t.to_string(),
-        group: String::new(),
-        assigned: Some(Lead),
-    })
-    .collect();
+    let tasks = flat_tasks();
     let rows = [
         raw(3, "", "Cấp tài khoản định danh điện tử"),
         raw(4, "", "Rà soát thủ tục hành chính"),
