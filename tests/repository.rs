@@ -14,6 +14,7 @@ on_both_backends! {
     agencies_resolve_by_any_spelling => agencies_resolve_by_any_spelling;
     unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding => unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding;
     concurrent_uploads_are_each_stored_once => concurrent_uploads_are_each_stored_once;
+    report_rows_are_stored_whole_across_insert_chunks => report_rows_are_stored_whole_across_insert_chunks;
 }
 
 fn demo_loads_once_with_every_part(db: TestDb) {
@@ -211,4 +212,81 @@ fn concurrent_uploads_are_each_stored_once(db: TestDb) {
     let mut versions: Vec<i32> = stored.iter().map(|s| s.version).collect();
     versions.sort_unstable();
     assert_eq!(versions, (1..=40).collect::<Vec<_>>());
+}
+
+/// SQLite stores rows in fixed-size multi-row INSERTs whose statement is prepared once and
+/// reused, plus one shorter INSERT for the rest; PostgreSQL COPYs them. Either way every row
+/// comes back whole and in order, also the second time the reused statement runs.
+fn report_rows_are_stored_whole_across_insert_chunks(db: TestDb) {
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    demo::load(&mut conn).unwrap();
+    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    let task_ids: Vec<i64> = plans::tasks_of(&mut conn, plan.id)
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
+        .unwrap()
+        .unwrap();
+    for (period, count) in [("2023-05", 181usize), ("2023-06", 257)] {
+        let stored = submissions::store_original(
+            &mut conn,
+            &submissions::NewSubmission {
+                plan_id: plan.id,
+                agency_id: agency.id,
+                period,
+                uploaded_by: None,
+                file_name: "bc.xlsx",
+                content_type: "application/octet-stream",
+                bytes: period.as_bytes(),
+            },
+        )
+        .unwrap();
+        let rows: Vec<submissions::NewReportRow> = (0..count)
+            .map(|i| submissions::NewReportRow {
+                submission_id: stored.id,
+                task_id: (i % 4 != 3).then(|| task_ids[i % task_ids.len()]),
+                sheet: "Báo cáo".into(),
+                source_row: 6 + i as i32,
+                status: (i % 2 == 0).then(|| "in_progress".into()),
+                progress_percent: (i % 3 == 0).then_some((i % 101) as i32),
+                result: format!("Kết quả dòng {i}"),
+                difficulties: if i % 5 == 0 {
+                    "Thiếu kinh phí".into()
+                } else {
+                    String::new()
+                },
+                proposals: String::new(),
+                match_method: Some("code".into()),
+                match_score: Some(i as i32),
+            })
+            .collect();
+        submissions::insert_rows(&mut conn, &rows).unwrap();
+        let back = submissions::rows_of(&mut conn, stored.id).unwrap();
+        assert_eq!(back.len(), count);
+        for (want, got) in rows.iter().zip(&back) {
+            assert_eq!(
+                (
+                    got.task_id,
+                    got.source_row,
+                    &got.status,
+                    got.progress_percent,
+                    &got.result,
+                    &got.difficulties,
+                    got.match_score
+                ),
+                (
+                    want.task_id,
+                    want.source_row,
+                    &want.status,
+                    want.progress_percent,
+                    &want.result,
+                    &want.difficulties,
+                    want.match_score
+                )
+            );
+        }
+    }
 }

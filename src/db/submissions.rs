@@ -226,13 +226,20 @@ pub fn insert_rows(conn: &mut DbConnection, rows: &[NewReportRow]) -> AppResult<
     match conn {
         DbConnection::Sqlite(c) => {
             // Multi-row INSERTs (NULLs bound as values, so diesel builds one statement, not
-            // one per row): 100k rows in ~1.0 s here against ~1.5 s for a cached one-row
-            // statement run per row. 90 rows × 11 columns stays under the 999 variables of
-            // SQLite builds before 3.32.
+            // one per row). A full chunk goes in as a fixed-size array: diesel then knows the
+            // statement's shape from its type and prepares it once per connection instead of
+            // parsing 90 rows of SQL for every chunk (half of the storing time of a 100k-row
+            // upload was SQLite's parser). Only the last, shorter chunk is prepared anew.
+            // 90 rows × 11 columns stays under the 999 variables of SQLite builds before 3.32.
             for chunk in rows.chunks(SQLITE_ROWS_PER_INSERT) {
-                diesel::insert_into(report_rows::table)
-                    .values(chunk)
-                    .execute(c)?;
+                match <&[NewReportRow; SQLITE_ROWS_PER_INSERT]>::try_from(chunk) {
+                    Ok(full) => diesel::insert_into(report_rows::table)
+                        .values(full)
+                        .execute(c)?,
+                    Err(_) => diesel::insert_into(report_rows::table)
+                        .values(chunk)
+                        .execute(c)?,
+                };
             }
         }
         DbConnection::Postgresql(c) => {
