@@ -515,3 +515,47 @@ fn a_child_dying_before_reading_its_input_does_not_end_the_caller() {
     assert!(matches!(e.code(), "too_large" | "crashed"), "{e}");
     assert_vietnamese("tiny memory", &e);
 }
+
+/// The quick scan for merged areas (`merge_scan`) answers for most sheets of the corpus's
+/// readable xlsx files, and always what calamine's own (slower) reader answers.
+#[test]
+fn the_merged_area_scan_agrees_with_calamine() {
+    use calamine::Reader as _;
+    use tonghop::ingest::read::merge_scan::SheetParts;
+    let (mut answered, mut asked, mut with_areas) = (0, 0, 0);
+    for (file, code) in EXPECTED {
+        let zipped = file.ends_with(".xlsx") || file.ends_with(".xlsm");
+        if *code != "ok" || !zipped {
+            continue;
+        }
+        let bytes = std::fs::read(Path::new(CORPUS).join(file)).unwrap();
+        let Ok(mut wb) = calamine::Xlsx::new(std::io::Cursor::new(&bytes[..])) else {
+            continue;
+        };
+        let Some(mut parts) = SheetParts::resolve(&bytes) else {
+            println!("{file}: package not resolved, calamine reads the areas");
+            continue;
+        };
+        for sheet in wb.sheet_names() {
+            asked += 1;
+            let Some(ours) = parts.merged_areas(&sheet) else {
+                println!("{file} / {sheet}: not scanned, calamine reads the areas");
+                continue;
+            };
+            answered += 1;
+            with_areas += usize::from(!ours.is_empty());
+            let theirs = wb.merge_cells_by_sheet_name(&sheet);
+            assert_eq!(
+                Ok(&ours),
+                theirs.as_ref().map_err(|e| e.to_string()),
+                "{file} / {sheet}"
+            );
+        }
+    }
+    println!("{answered} of {asked} sheets scanned, {with_areas} with merged areas");
+    assert!(
+        answered * 10 >= asked * 8,
+        "{answered} of {asked} sheets scanned"
+    );
+    assert!(with_areas > 0, "no merged areas in the corpus to compare");
+}

@@ -44,6 +44,7 @@ use crate::config::UploadConfig;
 use crate::ingest::grid::Grid;
 
 pub mod isolated;
+pub mod merge_scan;
 pub mod parse;
 pub mod sniff;
 mod wire;

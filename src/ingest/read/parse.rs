@@ -24,6 +24,7 @@ use calamine::{
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::merge_scan;
 use super::sniff::{sniff, Format};
 use super::{human_bytes, ReadError, ReadLimits};
 use crate::ingest::grid::{Cell, Grid, Merge, Sheet};
@@ -441,6 +442,9 @@ fn read_xlsx(bytes: &[u8], format: Format, limits: &ReadLimits) -> Result<ReadOu
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let metas = wb.sheets_metadata().to_vec();
     let mut out = Collector::new(format, limits);
+    // Merged areas by a quick scan of each sheet's part; calamine's own reader (a second
+    // full parse of the sheet) only where the scan cannot answer.
+    let mut parts = merge_scan::SheetParts::resolve(bytes);
     for meta in &metas {
         if out.skip_type(meta) {
             continue;
@@ -471,7 +475,8 @@ fn read_xlsx(bytes: &[u8], format: Format, limits: &ReadLimits) -> Result<ReadOu
             Ok(sheet)
         })?;
         if out.sheets.len() > before {
-            match wb.merge_cells_by_sheet_name(&meta.name) {
+            let scanned = parts.as_mut().and_then(|p| p.merged_areas(&meta.name));
+            match scanned.map_or_else(|| wb.merge_cells_by_sheet_name(&meta.name), Ok) {
                 Ok(dims) => {
                     let rows = out.sheets.last().map_or(0, |s| s.rows.len());
                     let merges = out.budget.merges(&meta.name, rows, dims)?;
