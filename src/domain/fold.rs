@@ -9,11 +9,21 @@
 /// Folds `text` to a comparison key: lower-case ASCII letters and digits, words separated by
 /// single spaces; "&" becomes "va" and every other punctuation mark separates words.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    fold_prefix(text, usize::MAX)
+}
+
+/// The start of [`fold`]`(text)`: folding stops once `bytes` bytes are out (a few more may
+/// follow from the last character). Cheap where only the first words matter, or where a
+/// fold longer than `bytes` cannot be what is looked for.
+pub fn fold_prefix(text: &str, bytes: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(bytes.saturating_add(8)));
     let mut pending_space = false;
     // Decomposing one character at a time is what NFD does, less the reordering of
     // combining marks among themselves, which cannot matter: the marks are dropped.
     for ch in text.chars() {
+        if out.len() >= bytes {
+            break;
+        }
         if ch.is_ascii() {
             fold_char(ch, &mut out, &mut pending_space);
         } else {
@@ -123,6 +133,27 @@ mod tests {
                 fold(text).chars().next(),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn a_prefix_is_the_start_of_the_fold() {
+        for text in [
+            "",
+            "Tổng cộng",
+            "  Ghi chú: cột (4)",
+            "Sở LĐ-TB&XH",
+            "Đề án 06 của Chính phủ",
+        ] {
+            let full = fold(text);
+            for bytes in 0..=full.len() + 2 {
+                let prefix = super::fold_prefix(text, bytes);
+                assert!(full.starts_with(&prefix), "{text} / {bytes}: {prefix}");
+                assert!(
+                    prefix.len() >= bytes.min(full.len()),
+                    "{text} / {bytes}: {prefix}"
+                );
+            }
         }
     }
 

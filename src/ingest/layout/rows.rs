@@ -14,7 +14,7 @@ use super::{
 use crate::{
     domain::{
         finding::Finding,
-        fold::{fold, folded_first_char},
+        fold::{fold, fold_prefix, folded_first_char},
     },
     ingest::{
         grid::{Cell, Sheet},
@@ -296,6 +296,25 @@ const SIGNATURE: &[&str] = &[
 const SIGNATURE_ALONE: &[&str] = &["giam doc", "pho giam doc", "chu tich", "truong phong"];
 /// First letters of every entry of [`SIGNATURE`] and [`SIGNATURE_ALONE`].
 const SIGNATURE_FIRST: &str = "nltxkqgpc";
+/// Bytes of a fold that decide whether it starts with a phrase of [`SIGNATURE`] or
+/// [`SIGNATURE_ALONE`]: the longest of them.
+const SIGNATURE_HEAD: usize = longest(&[SIGNATURE, SIGNATURE_ALONE]);
+
+const fn longest(lists: &[&[&str]]) -> usize {
+    let mut max = 0;
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            if lists[i][j].len() > max {
+                max = lists[i][j].len();
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    max
+}
 
 fn is_signature(sheet: &Sheet, row: usize) -> bool {
     let Some(cells) = sheet.rows.get(row) else {
@@ -307,6 +326,15 @@ fn is_signature(sheet: &Sheet, row: usize) -> bool {
             return false;
         };
         if !folded_first_char(text).is_some_and(|c| SIGNATURE_FIRST.contains(c)) {
+            return false;
+        }
+        // Every phrase is a start of the fold: a long cell is folded whole only then.
+        let head = fold_prefix(text, SIGNATURE_HEAD);
+        if !SIGNATURE
+            .iter()
+            .chain(SIGNATURE_ALONE)
+            .any(|s| head.starts_with(s))
+        {
             return false;
         }
         let folded = fold(text);
@@ -327,15 +355,25 @@ fn is_header_copy(sheet: &Sheet, row: usize, header: &Header) -> bool {
         .columns
         .iter()
         .filter(|c| {
-            let text = cells::text(sheet, row, c.col);
-            let Some(first) = folded_first_char(&text) else {
+            let cell = sheet.shown(row, c.col);
+            let shown;
+            let text = match cell {
+                Cell::Text(t) => t.as_str(),
+                other => {
+                    shown = other.as_text();
+                    shown.as_str()
+                }
+            };
+            let Some(first) = folded_first_char(text) else {
                 return false;
             };
             if !c.keys.iter().any(|k| k.starts_with(first)) {
                 return false;
             }
-            let folded = fold(&text);
-            !folded.is_empty() && c.keys.contains(&folded)
+            // A fold longer than every key is none of them: stop folding there.
+            let longest = c.keys.iter().map(String::len).max().unwrap_or(0);
+            let folded = fold_prefix(text, longest + 1);
+            !folded.is_empty() && folded.len() <= longest && c.keys.contains(&folded)
         })
         .count();
     same >= 2 && same * 2 >= header.columns.len()
@@ -351,6 +389,11 @@ fn is_total(line: &Line) -> bool {
     } else {
         &line.number
     };
+    // Each case starts with "tong" or "cong": other leads (most task texts) are not folded.
+    let head = fold_prefix(lead, 4);
+    if !(head.starts_with("tong") || head.starts_with("cong")) {
+        return false;
+    }
     let folded = fold(lead);
     matches!(folded.as_str(), "tong" | "cong" | "tong so")
         || starts_with_word(&folded, "tong cong")
@@ -366,6 +409,10 @@ fn is_footnote(line: &Line) -> bool {
     } else {
         &line.number
     };
+    let head = fold_prefix(lead, 7);
+    if !(head.starts_with("ghi chu") || head.starts_with("luu y")) {
+        return false;
+    }
     let folded = fold(lead);
     (starts_with_word(&folded, "ghi chu") || starts_with_word(&folded, "luu y"))
         && !line.has_report()
