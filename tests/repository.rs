@@ -214,8 +214,8 @@ fn concurrent_uploads_are_each_stored_once(db: TestDb) {
     assert_eq!(versions, (1..=40).collect::<Vec<_>>());
 }
 
-/// SQLite stores rows in fixed-size multi-row INSERTs whose statement is prepared once and
-/// reused, plus one shorter INSERT for the rest; PostgreSQL COPYs them. Either way every row
+/// SQLite stores rows in multi-row INSERTs of fixed sizes (90, then 64, 32, …, 1 rows),
+/// each statement prepared once and reused; PostgreSQL COPYs them. Either way every row
 /// comes back whole and in order, also the second time the reused statement runs.
 fn report_rows_are_stored_whole_across_insert_chunks(db: TestDb) {
     let pool = db.open();
