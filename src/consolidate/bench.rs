@@ -45,6 +45,7 @@ use crate::{
         report_rule::ReportRule,
     },
     error::{AppError, AppResult},
+    memory::Step,
 };
 
 /// What to generate.
@@ -118,10 +119,7 @@ pub fn run(options: &BenchOptions) -> AppResult<()> {
         total.as_secs_f64(),
         m.bytes / 1024
     );
-    println!(
-        "  bộ nhớ đỉnh: {} (mục tiêu ≤ 64 MB)",
-        Peak::describe(m.memory)
-    );
+    println!("  bộ nhớ đỉnh: {} (mục tiêu ≤ 64 MB)", describe(m.memory));
     println!(
         "Trạng thái kỳ báo cáo cho trang theo dõi: {} cơ quan, {:.1} ms (trung vị 5 lần; mục tiêu ≤ 50 ms)",
         m.status_agencies,
@@ -136,7 +134,7 @@ pub fn run(options: &BenchOptions) -> AppResult<()> {
         d.write.as_secs_f64(),
         d.bytes / 1024,
     );
-    println!("  bộ nhớ của bộ ghi: {}", Peak::writer(d.memory));
+    println!("  bộ nhớ của bộ ghi: {}", writer(d.memory));
     println!(
         "  mức sàn nén (deflate chính các phần XML đó, cùng bộ nén zlib-rs mức 6 của tệp): {:.3} giây → tỉ lệ {:.2}× (mục tiêu ≤ 1,8×)",
         d.floor.as_secs_f64(),
@@ -148,7 +146,7 @@ pub fn run(options: &BenchOptions) -> AppResult<()> {
     println!(
         "  rust_xlsxwriter chế độ thường, cùng các ô: {:.3} giây, bộ nhớ đỉnh {}",
         d.normal.as_secs_f64(),
-        Peak::describe(d.normal_memory)
+        describe(d.normal_memory)
     );
     println!("  (mốc openpyxl 25,5 giây trên máy 2 nhân → cần ≤ 1,96 giây)");
     Ok(())
@@ -162,71 +160,27 @@ fn report_options() -> WriteOptions {
     }
 }
 
-/// Peak resident memory of one step: the absolute peak and its rise over the resident size
-/// when the step began (the step's own memory: what it allocated beyond its input).
-#[derive(Debug, Clone, Copy)]
-pub struct Peak {
-    pub peak_mb: f64,
-    pub rise_mb: f64,
-    /// Resident size when the step began (its input, already in memory).
-    pub start_mb: f64,
-}
+pub use crate::memory::StepPeak as Peak;
 
-impl Peak {
-    fn describe(peak: Option<Peak>) -> String {
-        match peak {
-            Some(p) => format!(
-                "{:.1} MB (tăng {:.1} MB so với lúc bắt đầu)",
-                p.peak_mb, p.rise_mb
-            ),
-            None => "không đo được (cần /proc của Linux)".into(),
-        }
-    }
-
-    /// The writer's own memory first (the goal), then the process peak with the input.
-    fn writer(peak: Option<Peak>) -> String {
-        match peak {
-            Some(p) => format!(
-                "tăng {:.1} MB (mục tiêu ≤ 32 MB); đỉnh của tiến trình {:.1} MB, trong đó {:.1} MB là dữ liệu đầu vào đã nạp sẵn",
-                p.rise_mb, p.peak_mb, p.start_mb
-            ),
-            None => "không đo được (cần /proc của Linux)".into(),
-        }
+fn describe(peak: Option<Peak>) -> String {
+    match peak {
+        Some(p) => format!(
+            "{:.1} MB (tăng {:.1} MB so với lúc bắt đầu)",
+            p.peak_mb, p.rise_mb
+        ),
+        None => "không đo được (cần /proc của Linux)".into(),
     }
 }
 
-/// The resident size when a step began, after resetting the kernel's peak counter.
-struct Memory {
-    start_mb: Option<f64>,
-}
-
-impl Memory {
-    fn reset() -> Memory {
-        // Give freed heap pages back first: otherwise a step that reuses memory freed by the
-        // one before (building its input) shows no rise at all, whatever it allocates.
-        crate::memory::release_free_heap();
-        let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-        Memory {
-            start_mb: if reset { status_mb("VmRSS") } else { None },
-        }
+/// The writer's own memory first (the goal), then the process peak with the input.
+fn writer(peak: Option<Peak>) -> String {
+    match peak {
+        Some(p) => format!(
+            "tăng {:.1} MB (mục tiêu ≤ 32 MB); đỉnh của tiến trình {:.1} MB, trong đó {:.1} MB là dữ liệu đầu vào đã nạp sẵn",
+            p.rise_mb, p.peak_mb, p.start_mb
+        ),
+        None => "không đo được (cần /proc của Linux)".into(),
     }
-
-    fn peak(&self) -> Option<Peak> {
-        let start = self.start_mb?;
-        let peak = status_mb("VmHWM")?;
-        Some(Peak {
-            peak_mb: peak,
-            rise_mb: (peak - start).max(0.0),
-            start_mb: start,
-        })
-    }
-}
-
-fn status_mb(field: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 /// Runs of the detail sheet and its floor, in turn, so that a drift of the machine's speed
@@ -243,7 +197,7 @@ pub fn measure_detail(rows: usize) -> AppResult<DetailFigures> {
     let mut memory: Option<Peak> = None;
     let mut size = 0;
     for _ in 0..DETAIL_RUNS {
-        let start = Memory::reset();
+        let start = Step::begin();
         let t = Instant::now();
         let bytes = workbook::write_detail_sheet(&c, &layout)?;
         let write = t.elapsed();
@@ -263,7 +217,7 @@ pub fn measure_detail(rows: usize) -> AppResult<DetailFigures> {
     floors.sort();
     ratios.sort_by(f64::total_cmp);
 
-    let normal_memory = Memory::reset();
+    let normal_memory = Step::begin();
     let t = Instant::now();
     normal_mode_write(&c)?;
     let normal = t.elapsed();
@@ -620,7 +574,7 @@ fn bench_in(dir: &Path, agency_count: usize, row_count: usize) -> AppResult<Benc
     }
     status_times.sort();
 
-    let baseline = Memory::reset();
+    let baseline = Step::begin();
     let t = Instant::now();
     let data = data::load(conn, plan_id, month)?;
     let load = t.elapsed();
