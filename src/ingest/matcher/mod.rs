@@ -30,6 +30,7 @@
 //! without a warning.
 
 mod code_forms;
+mod index_cache;
 mod resolve;
 mod text_similarity;
 

@@ -9,8 +9,10 @@
 //! "II" even when the plan calls it "8").
 
 use std::collections::{hash_map::Entry, HashMap};
+use std::sync::Arc;
 
 use super::code_forms::{parse_code, plan_code_tokens, split_leading_code, CodeReading};
+use super::index_cache;
 use super::text_similarity::TextIndex;
 use super::TaskRef;
 use crate::ingest::table::Heading;
@@ -52,9 +54,9 @@ pub(crate) struct PlanIndex<'a> {
     by_code_plain_d: HashMap<String, Vec<usize>>,
     /// Prefix key → 1-based position among its siblings in plan order.
     ordinal: HashMap<String, u32>,
-    pub titles: TextIndex,
+    pub titles: Arc<TextIndex>,
     groups: Vec<Group>,
-    group_titles: TextIndex,
+    group_titles: Arc<TextIndex>,
 }
 
 impl<'a> PlanIndex<'a> {
@@ -96,8 +98,9 @@ impl<'a> PlanIndex<'a> {
             }
         }
         let group_titles =
-            TextIndex::new(&groups.iter().map(|g| g.title.as_str()).collect::<Vec<_>>());
-        let titles = TextIndex::new(&tasks.iter().map(|t| t.title.as_str()).collect::<Vec<_>>());
+            index_cache::text_index(&groups.iter().map(|g| g.title.as_str()).collect::<Vec<_>>());
+        let titles =
+            index_cache::text_index(&tasks.iter().map(|t| t.title.as_str()).collect::<Vec<_>>());
         PlanIndex {
             tasks,
             codes,
