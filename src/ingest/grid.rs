@@ -3,6 +3,8 @@
 //! A workbook's sheets as rows of typed cells plus merged areas, nothing else. Positions are
 //! 0-based and absolute (row 0 is Excel's row 1), so findings can name the row a clerk sees.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -31,14 +33,21 @@ impl Cell {
 
     /// The cell as text, the way a person reads it.
     pub fn as_text(&self) -> String {
+        self.text().into_owned()
+    }
+
+    /// [`Cell::as_text`], borrowing the cell's own text instead of copying it (the layout
+    /// reads every cell of a large upload this way).
+    pub fn text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(t) => t.clone(),
-            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-            Cell::Number(n) => n.to_string(),
-            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-            Cell::DateTime(d) => d.format("%d/%m/%Y").to_string(),
-            Cell::Error(e) => e.clone(),
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(t) | Cell::Error(t) => Cow::Borrowed(t),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                Cow::Owned(format!("{}", *n as i64))
+            }
+            Cell::Number(n) => Cow::Owned(n.to_string()),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+            Cell::DateTime(d) => Cow::Owned(d.format("%d/%m/%Y").to_string()),
         }
     }
 }

@@ -20,7 +20,7 @@ pub(crate) fn merged_from_above(sheet: &Sheet, row: usize, col: usize) -> bool {
 
 /// The text shown at (row, col), trimmed.
 pub(crate) fn text(sheet: &Sheet, row: usize, col: usize) -> String {
-    sheet.shown(row, col).as_text().trim().to_string()
+    sheet.shown(row, col).text().trim().to_string()
 }
 
 /// True when nothing at all is written on the row, merged areas included.

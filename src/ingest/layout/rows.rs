@@ -150,7 +150,27 @@ impl Lines {
     /// Reads the rows under `header`. `None` when the header has no task column.
     pub(crate) fn read(sheet: &Sheet, header: &Header) -> Option<Lines> {
         let map = Map::of(header)?;
-        let lines = read_lines(sheet, header, &map);
+        let mut reader = LineReader::new(sheet, header);
+        let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(reader.next));
+        reader.read_until(sheet, header, &map, usize::MAX, &mut lines);
+        Some(Lines { lines, map })
+    }
+
+    /// [`Lines::read`] for a caller that is done with the sheet afterwards: each stretch of
+    /// rows is emptied once read (except a row holding the top-left cell of a merged area
+    /// that reaches further down), so a large upload's cells and their texts are not held
+    /// twice. What is left of the sheet is only good for dropping.
+    pub(crate) fn read_freeing(sheet: &mut Sheet, header: &Header) -> Option<Lines> {
+        let map = Map::of(header)?;
+        let mut reader = LineReader::new(sheet, header);
+        let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(reader.next));
+        let mut freed = 0;
+        while !reader.done {
+            let end = reader.next.saturating_add(FREEING_STRETCH);
+            reader.read_until(sheet, header, &map, end, &mut lines);
+            free_rows(sheet, freed, reader.next);
+            freed = reader.next;
+        }
         Some(Lines { lines, map })
     }
 
@@ -160,34 +180,78 @@ impl Lines {
     }
 }
 
-fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {
-    let mut row = header.last_row() + 1;
-    if cells::is_numbering_row(sheet, row) {
-        row += 1;
+/// Rows read between two rounds of freeing in [`Lines::read_freeing`].
+const FREEING_STRETCH: usize = 4096;
+
+/// Empties rows `from..to` of `sheet`, keeping those with the top-left cell of a merged
+/// area that reaches row `to` or below (later rows show that cell).
+fn free_rows(sheet: &mut Sheet, from: usize, to: usize) {
+    for row in from..to.min(sheet.rows.len()) {
+        let needed = sheet
+            .merges_crossing(row)
+            .any(|m| m.first_row as usize == row && m.last_row as usize >= to);
+        if !needed {
+            sheet.rows[row] = Vec::new();
+        }
     }
-    // Sized once: a 100k-row sheet would otherwise leave up to half the vector unused after
-    // its last doubling, on top of the grid it is read from.
-    let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(row));
-    for row in row..sheet.rows.len() {
-        if cells::is_blank_row(sheet, row) {
-            continue;
+}
+
+/// Where reading the rows under a header has got to.
+struct LineReader {
+    /// The next row to read.
+    next: usize,
+    /// The table ended (a signature block, or the sheet's last row).
+    done: bool,
+}
+
+impl LineReader {
+    fn new(sheet: &Sheet, header: &Header) -> LineReader {
+        let mut next = header.last_row() + 1;
+        if cells::is_numbering_row(sheet, next) {
+            next += 1;
         }
-        if is_signature(sheet, row) {
-            break;
+        LineReader {
+            next,
+            done: next >= sheet.rows.len(),
         }
-        if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
-            continue;
-        }
-        let line = read_line(sheet, row, map);
-        if is_total(&line) || is_footnote(&line) {
-            continue;
-        }
-        if line.number.is_empty() && line.task.is_empty() && is_date_line(sheet, row) {
-            continue;
-        }
-        lines.push(line);
     }
-    lines
+
+    /// Reads the rows before `end` (or to the table's end), adding their lines to `lines`.
+    fn read_until(
+        &mut self,
+        sheet: &Sheet,
+        header: &Header,
+        map: &Map,
+        end: usize,
+        lines: &mut Vec<Line>,
+    ) {
+        let end = end.min(sheet.rows.len());
+        while self.next < end {
+            let row = self.next;
+            self.next += 1;
+            if cells::is_blank_row(sheet, row) {
+                continue;
+            }
+            if is_signature(sheet, row) {
+                self.done = true;
+                return;
+            }
+            if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
+                continue;
+            }
+            let line = read_line(sheet, row, map);
+            if is_total(&line) || is_footnote(&line) {
+                continue;
+            }
+            if line.number.is_empty() && line.task.is_empty() && is_date_line(sheet, row) {
+                continue;
+            }
+            lines.push(line);
+        }
+        if self.next >= sheet.rows.len() {
+            self.done = true;
+        }
+    }
 }
 
 fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
@@ -207,7 +271,7 @@ fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
     };
     let text = |col: usize| {
         own(col)
-            .map(|c| values::clean_text(&c.as_text()))
+            .map(|c| values::clean_text(&c.text()))
             .unwrap_or_default()
     };
     // The non-empty texts of `cols`, a line each; one column's text is kept as it is.
@@ -228,7 +292,7 @@ fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
     let task = if continues {
         String::new()
     } else {
-        values::clean_text(&sheet.shown(row, map.task).as_text())
+        values::clean_text(&sheet.shown(row, map.task).text())
     };
     let ticks = map
         .ticks
@@ -355,16 +419,8 @@ fn is_header_copy(sheet: &Sheet, row: usize, header: &Header) -> bool {
         .columns
         .iter()
         .filter(|c| {
-            let cell = sheet.shown(row, c.col);
-            let shown;
-            let text = match cell {
-                Cell::Text(t) => t.as_str(),
-                other => {
-                    shown = other.as_text();
-                    shown.as_str()
-                }
-            };
-            let Some(first) = folded_first_char(text) else {
+            let text = sheet.shown(row, c.col).text();
+            let Some(first) = folded_first_char(&text) else {
                 return false;
             };
             if !c.keys.iter().any(|k| k.starts_with(first)) {
@@ -372,7 +428,7 @@ fn is_header_copy(sheet: &Sheet, row: usize, header: &Header) -> bool {
             }
             // A fold longer than every key is none of them: stop folding there.
             let longest = c.keys.iter().map(String::len).max().unwrap_or(0);
-            let folded = fold_prefix(text, longest + 1);
+            let folded = fold_prefix(&text, longest + 1);
             !folded.is_empty() && folded.len() <= longest && c.keys.contains(&folded)
         })
         .count();
@@ -422,12 +478,13 @@ fn is_footnote(line: &Line) -> bool {
 fn is_date_line(sheet: &Sheet, row: usize) -> bool {
     sheet.rows.get(row).is_some_and(|cells| {
         cells.iter().any(|c| {
-            let folded = fold(&c.as_text());
+            let text = c.text();
+            let folded = fold(&text);
             folded.split(' ').count() <= 12
                 && folded.contains("ngay")
                 && folded.contains("thang")
                 && folded.contains("nam")
-                && values::parse_date_text(&c.as_text()).is_some()
+                && values::parse_date_text(&text).is_some()
         })
     })
 }

@@ -1154,8 +1154,55 @@ fn a_grid_taken_reads_as_one_borrowed() {
         ]),
         grid(vec![sheet("Bìa").row(&["BÁO CÁO"]).done()]),
         grid(vec![sheet("Trống").done()]),
+        grid(vec![long_report_with_merges_across_stretches()]),
     ];
     for workbook in workbooks {
         assert_eq!(take_table(workbook.clone()), find_table(&workbook));
     }
+}
+
+/// More rows than the taking read frees at a time (`rows::FREEING_STRETCH`), with merged
+/// areas whose top-left cell sits in one stretch and whose rows reach into the next: a task
+/// merged down over continuation rows, a group heading, a note merged over thousands of
+/// rows, and a signature block ending the table.
+fn long_report_with_merges_across_stretches() -> Sheet {
+    let mut b = sheet("Báo cáo").admin_block().row(&[
+        "STT",
+        "Nội dung nhiệm vụ",
+        "Kết quả thực hiện",
+        "Tiến độ",
+        "Ghi chú",
+    ]);
+    // Header on row 7 (index 6); data from index 7.
+    for i in 7..10_000usize {
+        b = match i {
+            4094 => b.row(&["II", "NHÓM NHIỆM VỤ VỀ ĐỊNH DANH ĐIỆN TỬ", "", "", ""]),
+            4095 => b.row(&[
+                "",
+                "Kích hoạt tài khoản định danh",
+                "Đợt 1: 200 tài khoản",
+                "",
+                "",
+            ]),
+            4096 | 4097 => b.row(&[
+                "",
+                "",
+                &format!("Đợt {}: 300 tài khoản", i - 4094),
+                "60%",
+                "",
+            ]),
+            8190 => b.row(&["Người lập biểu", "", "", "", ""]),
+            _ => b.row(&[
+                &format!("{}", i - 6),
+                &format!("Nhiệm vụ số {i}"),
+                &format!("Kết quả {i}"),
+                "50%",
+                if i == 20 { "Theo dõi chung" } else { "" },
+            ]),
+        };
+    }
+    b.merge("A4095:E4095")
+        .merge("B4096:B4098")
+        .merge("E21:E6000")
+        .done()
 }
