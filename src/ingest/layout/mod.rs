@@ -66,10 +66,12 @@ pub fn find_table(grid: &Grid) -> Result<ReportTable, LayoutError> {
     table_of(sheet_choice::candidates(grid)?.choose()?)
 }
 
-/// [`find_table`], consuming the grid: its rows are freed as they are read as texts, so a
-/// large upload's cells, their texts and the assembled rows are never all held at once.
+/// [`find_table`], freeing the grid once its rows are read as texts: a large upload's grid
+/// and its assembled rows are then never held at once.
 pub fn take_table(grid: Grid) -> Result<ReportTable, LayoutError> {
-    table_of(sheet_choice::take_candidates(grid)?.choose()?)
+    let candidates = sheet_choice::candidates(&grid)?;
+    drop(grid);
+    table_of(candidates.choose()?)
 }
 
 fn table_of(choice: sheet_choice::Choice) -> Result<ReportTable, LayoutError> {

@@ -150,27 +150,7 @@ impl Lines {
     /// Reads the rows under `header`. `None` when the header has no task column.
     pub(crate) fn read(sheet: &Sheet, header: &Header) -> Option<Lines> {
         let map = Map::of(header)?;
-        let mut reader = LineReader::new(sheet, header);
-        let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(reader.next));
-        reader.read_until(sheet, header, &map, usize::MAX, &mut lines);
-        Some(Lines { lines, map })
-    }
-
-    /// [`Lines::read`] for a caller that is done with the sheet afterwards: each stretch of
-    /// rows is emptied once read (except a row holding the top-left cell of a merged area
-    /// that reaches further down), so a large upload's cells and their texts are not held
-    /// twice. What is left of the sheet is only good for dropping.
-    pub(crate) fn read_freeing(sheet: &mut Sheet, header: &Header) -> Option<Lines> {
-        let map = Map::of(header)?;
-        let mut reader = LineReader::new(sheet, header);
-        let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(reader.next));
-        let mut freed = 0;
-        while !reader.done {
-            let end = reader.next.saturating_add(FREEING_STRETCH);
-            reader.read_until(sheet, header, &map, end, &mut lines);
-            free_rows(sheet, freed, reader.next);
-            freed = reader.next;
-        }
+        let lines = read_lines(sheet, header, &map);
         Some(Lines { lines, map })
     }
 
@@ -180,78 +160,34 @@ impl Lines {
     }
 }
 
-/// Rows read between two rounds of freeing in [`Lines::read_freeing`].
-const FREEING_STRETCH: usize = 4096;
-
-/// Empties rows `from..to` of `sheet`, keeping those with the top-left cell of a merged
-/// area that reaches row `to` or below (later rows show that cell).
-fn free_rows(sheet: &mut Sheet, from: usize, to: usize) {
-    for row in from..to.min(sheet.rows.len()) {
-        let needed = sheet
-            .merges_crossing(row)
-            .any(|m| m.first_row as usize == row && m.last_row as usize >= to);
-        if !needed {
-            sheet.rows[row] = Vec::new();
-        }
+fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {
+    let mut row = header.last_row() + 1;
+    if cells::is_numbering_row(sheet, row) {
+        row += 1;
     }
-}
-
-/// Where reading the rows under a header has got to.
-struct LineReader {
-    /// The next row to read.
-    next: usize,
-    /// The table ended (a signature block, or the sheet's last row).
-    done: bool,
-}
-
-impl LineReader {
-    fn new(sheet: &Sheet, header: &Header) -> LineReader {
-        let mut next = header.last_row() + 1;
-        if cells::is_numbering_row(sheet, next) {
-            next += 1;
+    // Sized once: a 100k-row sheet would otherwise leave up to half the vector unused after
+    // its last doubling, on top of the grid it is read from.
+    let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(row));
+    for row in row..sheet.rows.len() {
+        if cells::is_blank_row(sheet, row) {
+            continue;
         }
-        LineReader {
-            next,
-            done: next >= sheet.rows.len(),
+        if is_signature(sheet, row) {
+            break;
         }
+        if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
+            continue;
+        }
+        let line = read_line(sheet, row, map);
+        if is_total(&line) || is_footnote(&line) {
+            continue;
+        }
+        if line.number.is_empty() && line.task.is_empty() && is_date_line(sheet, row) {
+            continue;
+        }
+        lines.push(line);
     }
-
-    /// Reads the rows before `end` (or to the table's end), adding their lines to `lines`.
-    fn read_until(
-        &mut self,
-        sheet: &Sheet,
-        header: &Header,
-        map: &Map,
-        end: usize,
-        lines: &mut Vec<Line>,
-    ) {
-        let end = end.min(sheet.rows.len());
-        while self.next < end {
-            let row = self.next;
-            self.next += 1;
-            if cells::is_blank_row(sheet, row) {
-                continue;
-            }
-            if is_signature(sheet, row) {
-                self.done = true;
-                return;
-            }
-            if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
-                continue;
-            }
-            let line = read_line(sheet, row, map);
-            if is_total(&line) || is_footnote(&line) {
-                continue;
-            }
-            if line.number.is_empty() && line.task.is_empty() && is_date_line(sheet, row) {
-                continue;
-            }
-            lines.push(line);
-        }
-        if self.next >= sheet.rows.len() {
-            self.done = true;
-        }
-    }
+    lines
 }
 
 fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {

@@ -5,8 +5,6 @@
 //! visible sheet is scored by its best header and the rows under it; sheets named like
 //! helpers count for less, so a sample table in the instructions never wins over the report.
 
-use std::borrow::Borrow;
-
 use super::{header, rows, LayoutError};
 use crate::{
     domain::{finding::Finding, fold::fold},
@@ -81,58 +79,39 @@ fn is_empty(sheet: &Sheet) -> bool {
 
 /// The first pass: every visible sheet's best header and the rows under it, as texts.
 pub(crate) fn candidates(grid: &Grid) -> Result<Candidates, LayoutError> {
-    gather(grid.sheets.iter(), |sheet, header| {
-        rows::Lines::read(sheet, header)
-    })
-}
-
-/// [`candidates`], consuming the grid: each sheet's rows are freed as they are read
-/// ([`rows::Lines::read_freeing`]) and the sheet dropped right after.
-pub(crate) fn take_candidates(grid: Grid) -> Result<Candidates, LayoutError> {
-    gather(grid.sheets.into_iter(), |mut sheet, header| {
-        rows::Lines::read_freeing(&mut sheet, header)
-    })
-}
-
-fn gather<S: Borrow<Sheet>>(
-    sheets: impl Iterator<Item = S>,
-    mut read: impl FnMut(S, &header::Header) -> Option<rows::Lines>,
-) -> Result<Candidates, LayoutError> {
-    let mut any_visible = false;
-    let mut found = Vec::new();
+    let visible: Vec<&Sheet> = grid
+        .sheets
+        .iter()
+        .filter(|s| !s.hidden && !is_empty(s))
+        .collect();
+    if visible.is_empty() {
+        return Err(LayoutError::EmptyWorkbook);
+    }
+    let mut sheets = Vec::new();
     let mut without_task: Option<(f64, String, u32)> = None;
-    for sheet in sheets {
-        let s = sheet.borrow();
-        if s.hidden || is_empty(s) {
-            continue;
-        }
-        any_visible = true;
-        let Some(header) = header::find_header(s) else {
+    for sheet in visible {
+        let Some(header) = header::find_header(sheet) else {
             continue;
         };
-        let name = s.name.clone();
-        let weight = name_weight(&name);
-        let Some(lines) = read(sheet, &header) else {
+        let weight = name_weight(&sheet.name);
+        let Some(lines) = rows::Lines::read(sheet, &header) else {
             let score = header.score * weight;
             if without_task.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 let row = header.rows[0] as u32 + 1;
-                without_task = Some((score, name, row));
+                without_task = Some((score, sheet.name.clone(), row));
             }
             continue;
         };
         debug_assert!(header.has(ColumnRole::Task));
-        found.push(Candidate {
-            name,
+        sheets.push(Candidate {
+            name: sheet.name.clone(),
             weight,
             header,
             lines,
         });
     }
-    if !any_visible {
-        return Err(LayoutError::EmptyWorkbook);
-    }
     Ok(Candidates {
-        sheets: found,
+        sheets,
         without_task,
     })
 }

@@ -1161,10 +1161,9 @@ fn a_grid_taken_reads_as_one_borrowed() {
     }
 }
 
-/// More rows than the taking read frees at a time (`rows::FREEING_STRETCH`), with merged
-/// areas whose top-left cell sits in one stretch and whose rows reach into the next: a task
-/// merged down over continuation rows, a group heading, a note merged over thousands of
-/// rows, and a signature block ending the table.
+/// A long report with merged areas far from the header: a task merged down over
+/// continuation rows, a group heading, a note merged over thousands of rows, and a
+/// signature block ending the table.
 fn long_report_with_merges_across_stretches() -> Sheet {
     let mut b = sheet("Báo cáo").admin_block().row(&[
         "STT",
