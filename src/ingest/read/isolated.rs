@@ -15,8 +15,9 @@
 //!   small files does not pay a process start each (~5–15 ms, more than reading a 150-row
 //!   file); a child is retired after [`MAX_FILES_PER_CHILD`] files;
 //! * the parent writes the request from a thread, reads answers on a thread per child with a
-//!   size cap, keeps the first 16 KB of stderr per request, and waits with a deadline, killing
-//!   the child when it passes. An abort with "memory allocation … failed", an OOM kill,
+//!   size cap, which forwards each answer in 64 KB pieces (at most 16 ahead) for the asking
+//!   thread to decode as they come, keeps the first 16 KB of stderr per request, and waits
+//!   with a deadline, killing the child when it passes. An abort with "memory allocation … failed", an OOM kill,
 //!   `SIGXCPU` or the deadline become `too_large` / `timeout` rejections; anything else is
 //!   `crashed`. A child that dies is never reused; when it had served other files before,
 //!   the file is read once more by a fresh child, so a verdict never depends on what an earlier
@@ -25,7 +26,7 @@
 //! [`read_isolated`] blocks the calling thread for up to the timeout: call it from a blocking
 //! pool (`actix_web::web::block`) and bound how many run at once.
 
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -320,8 +321,50 @@ enum Ending {
 
 /// What a reader thread hands over.
 enum Frame {
-    Answer(Vec<u8>),
+    /// An answer of this many bytes begins; its bytes follow as [`Frame::Bytes`].
+    Start(usize),
+    Bytes(Vec<u8>),
     Overflow,
+}
+
+/// Bytes of an answer forwarded at a time, and how many such pieces may wait unread: the
+/// pipe thread stays at most this far ahead of the decoder.
+const PIECE: usize = 64 * 1024;
+const PIECES_AHEAD: usize = 16;
+
+/// The pieces of one answer, as a stream for [`wire::decode_from`], in the asking thread
+/// (so the grid is allocated where it is used: glibc gives each thread its own arena, and
+/// memory freed in one is not reused by another). A piece that does not come by the
+/// deadline is a `TimedOut` error, a pipe thread gone is `UnexpectedEof`.
+struct Pieces<'a> {
+    answers: &'a mpsc::Receiver<Frame>,
+    deadline: Instant,
+    piece: Vec<u8>,
+    at: usize,
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::ErrorKind;
+        while self.at == self.piece.len() {
+            let wait = self.deadline.saturating_duration_since(Instant::now());
+            match self.answers.recv_timeout(wait) {
+                Ok(Frame::Bytes(piece)) => {
+                    self.piece = piece;
+                    self.at = 0;
+                }
+                Ok(_) => return Err(ErrorKind::InvalidData.into()),
+                Err(mpsc::RecvTimeoutError::Timeout) => return Err(ErrorKind::TimedOut.into()),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(ErrorKind::UnexpectedEof.into())
+                }
+            }
+        }
+        let n = buf.len().min(self.piece.len() - self.at);
+        buf[..n].copy_from_slice(&self.piece[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// A running `read-sheet` child and the threads that drain its output.
@@ -356,10 +399,10 @@ impl Worker {
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
         let cap = limits.max_output_bytes();
-        let (send, answers) = mpsc::channel();
+        let (send, answers) = mpsc::sync_channel(PIECES_AHEAD);
         if let Some(stdout) = stdout {
             std::thread::spawn(move || {
-                let mut out = BufReader::with_capacity(64 * 1024, stdout);
+                let mut out = stdout;
                 loop {
                     let mut len = [0u8; 8];
                     if !matches!(read_full(&mut out, &mut len), Ok(true)) {
@@ -370,15 +413,25 @@ impl Worker {
                         let _ = send.send(Frame::Overflow);
                         return;
                     }
-                    // The length is bounded by `cap`; reserving it exactly spares the
-                    // doublings (and their copies) of a large answer.
-                    let mut answer = Vec::with_capacity(len as usize);
-                    match (&mut out).take(len).read_to_end(&mut answer) {
-                        Ok(n) if n as u64 == len => {}
-                        _ => return,
-                    }
-                    if send.send(Frame::Answer(answer)).is_err() {
+                    // Forwarded piece by piece as the child writes it (it encodes as it
+                    // writes) and decoded by the asking thread meanwhile: the answer's bytes
+                    // are never held whole next to the grid they become.
+                    if send.send(Frame::Start(len as usize)).is_err() {
                         return;
+                    }
+                    let mut left = len as usize;
+                    while left > 0 {
+                        let mut piece = Vec::with_capacity(PIECE.min(left));
+                        match (&mut out)
+                            .take(PIECE.min(left) as u64)
+                            .read_to_end(&mut piece)
+                        {
+                            Ok(n) if n > 0 => left -= n,
+                            _ => return,
+                        }
+                        if send.send(Frame::Bytes(piece)).is_err() {
+                            return;
+                        }
                     }
                 }
             });
@@ -457,7 +510,7 @@ impl Worker {
         &mut self,
         bytes: &[u8],
         deadline: Instant,
-        limits: &ReadLimits,
+        max_cells: u64,
     ) -> Result<Result<ReadOutcome, ReadError>, Failed> {
         self.stderr
             .lock()
@@ -490,17 +543,37 @@ impl Worker {
             frame
         });
         let ending = match frame {
-            Ok(Frame::Answer(answer)) => {
-                return match wire::decode(&answer, limits.max_cells) {
-                    Ok(Reply::Ok(outcome)) => Ok(Ok(outcome)),
-                    Ok(Reply::Rejected(e)) => Ok(Err(e)),
-                    Err(e) => Err(Failed {
-                        status: kill(&mut self.child),
-                        ending: Ending::Exited,
-                        garbled: Some(e),
-                        stderr: String::new(),
-                    }),
+            Ok(Frame::Start(len)) => {
+                let pieces = Pieces {
+                    answers: &self.answers,
+                    deadline,
+                    piece: Vec::new(),
+                    at: 0,
                 };
+                let mut garbled = |why: String| Failed {
+                    status: kill(&mut self.child),
+                    ending: Ending::Exited,
+                    garbled: Some(why),
+                    stderr: String::new(),
+                };
+                match wire::decode_from(pieces, len, max_cells) {
+                    Ok(Reply::Ok(outcome)) => return Ok(Ok(outcome)),
+                    Ok(Reply::Rejected(e)) => return Ok(Err(e)),
+                    Err(wire::DecodeError::Io(e)) => match e.kind() {
+                        std::io::ErrorKind::TimedOut => Ending::TimedOut,
+                        std::io::ErrorKind::UnexpectedEof => Ending::Exited,
+                        _ => return Err(garbled(e.to_string())),
+                    },
+                    Err(e) => return Err(garbled(e.to_string())),
+                }
+            }
+            Ok(Frame::Bytes(_)) => {
+                return Err(Failed {
+                    status: kill(&mut self.child),
+                    ending: Ending::Exited,
+                    garbled: Some("answer bytes before its length".into()),
+                    stderr: String::new(),
+                })
             }
             Ok(Frame::Overflow) => Ending::Overflow,
             Err(mpsc::RecvTimeoutError::Timeout) => Ending::TimedOut,
@@ -552,7 +625,7 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
         Some(worker) => worker,
         None => Worker::spawn(limits, program)?,
     };
-    match worker.ask(bytes, deadline, limits) {
+    match worker.ask(bytes, deadline, limits.max_cells) {
         Ok(answer) => {
             worker.park();
             answer
@@ -565,7 +638,7 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
                 // file gets a fresh child before it is judged.
                 tracing::info!("reader child died on a reused process; reading again");
                 let mut fresh = Worker::spawn(limits, program)?;
-                return match fresh.ask(bytes, deadline, limits) {
+                return match fresh.ask(bytes, deadline, limits.max_cells) {
                     Ok(answer) => {
                         fresh.park();
                         answer
@@ -735,6 +808,41 @@ mod tests {
             <Probe as clap::Parser>::parse_from(std::iter::once("x".to_string()).chain(args));
         assert_eq!(parsed.args.limits(), limits);
         assert_eq!(ReadSheetArgs::default().limits(), ReadLimits::default());
+    }
+
+    #[test]
+    fn pieces_read_as_one_stream_until_the_deadline_or_the_pipe_thread_ends() {
+        use std::io::ErrorKind;
+        let (send, answers) = mpsc::sync_channel(PIECES_AHEAD);
+        send.send(Frame::Bytes(b"abc".to_vec())).unwrap();
+        send.send(Frame::Bytes(b"defg".to_vec())).unwrap();
+        let mut pieces = Pieces {
+            answers: &answers,
+            deadline: Instant::now() + Duration::from_millis(50),
+            piece: Vec::new(),
+            at: 0,
+        };
+        let mut got = [0u8; 5];
+        pieces.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"abcde");
+        let mut rest = [0u8; 2];
+        pieces.read_exact(&mut rest).unwrap();
+        assert_eq!(&rest, b"fg");
+        // Nothing more comes before the deadline: timed out, not ended.
+        let err = pieces.read(&mut rest).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::TimedOut);
+        // A new answer's start inside an answer is no part of it.
+        send.send(Frame::Start(3)).unwrap();
+        pieces.deadline = Instant::now() + Duration::from_secs(5);
+        assert_eq!(
+            pieces.read(&mut rest).unwrap_err().kind(),
+            ErrorKind::InvalidData
+        );
+        drop(send);
+        assert_eq!(
+            pieces.read(&mut rest).unwrap_err().kind(),
+            ErrorKind::UnexpectedEof
+        );
     }
 
     #[test]

@@ -9,9 +9,11 @@
 //! (`u8`), the notes, then each sheet: name, hidden, merges, and its rows, each as its length
 //! and its non-empty cells `(u32 column, u8 kind, payload)`. Strings are `u32` length + UTF-8.
 //! Decoding checks every length against what is left of the frame, so a truncated or garbled
-//! answer is an error, never a huge allocation.
+//! answer is an error, never a huge allocation. The parent decodes straight from the pipe
+//! ([`decode_from`]) while the child is still writing: the answer's bytes are never held
+//! whole next to the grid they become.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 
 use chrono::DateTime;
 
@@ -193,59 +195,112 @@ fn encode_sheet(out: &mut Out, sheet: &Sheet) {
     }
 }
 
-struct In<'a> {
-    bytes: &'a [u8],
+/// Reads an answer from a stream of `left` bytes (the frame's announced length).
+struct In<R: Read> {
+    reader: R,
+    left: usize,
 }
 
-type Decoded<T> = Result<T, String>;
+/// Why an answer could not be decoded.
+#[derive(Debug)]
+pub(crate) enum DecodeError {
+    /// The stream ended or failed before the frame's announced end: the child is gone.
+    Io(io::Error),
+    /// The bytes do not form an answer.
+    Garbled(String),
+}
 
-impl<'a> In<'a> {
-    fn take(&mut self, n: usize) -> Decoded<&'a [u8]> {
-        if n > self.bytes.len() {
-            return Err(format!(
-                "answer cut short: {n} bytes wanted, {} left",
-                self.bytes.len()
-            ));
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Io(e) => write!(f, "answer cut short: {e}"),
+            DecodeError::Garbled(why) => f.write_str(why),
         }
-        let (head, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Ok(head)
     }
-    fn u8(&mut self) -> Decoded<u8> {
-        Ok(self.take(1)?[0])
+}
+
+impl From<String> for DecodeError {
+    fn from(why: String) -> Self {
+        DecodeError::Garbled(why)
     }
-    fn u32(&mut self) -> Decoded<usize> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+}
+
+impl From<&str> for DecodeError {
+    fn from(why: &str) -> Self {
+        DecodeError::Garbled(why.to_string())
+    }
+}
+
+type Decoded<T> = Result<T, DecodeError>;
+
+impl<R: Read> In<R> {
+    /// Checks that `n` more bytes belong to the frame.
+    fn claim(&mut self, n: usize) -> Decoded<()> {
+        if n > self.left {
+            return Err(format!("answer cut short: {n} bytes wanted, {} left", self.left).into());
+        }
+        self.left -= n;
+        Ok(())
     }
     fn array<const N: usize>(&mut self) -> Decoded<[u8; N]> {
+        self.claim(N)?;
         let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
+        self.reader.read_exact(&mut a).map_err(DecodeError::Io)?;
         Ok(a)
+    }
+    fn u8(&mut self) -> Decoded<u8> {
+        Ok(self.array::<1>()?[0])
+    }
+    fn u32(&mut self) -> Decoded<usize> {
+        Ok(u32::from_le_bytes(self.array()?) as usize)
+    }
+    /// The next `n` bytes, read straight into their own vector.
+    fn bytes(&mut self, n: usize) -> Decoded<Vec<u8>> {
+        self.claim(n)?;
+        let mut v = Vec::with_capacity(n);
+        let got = (&mut self.reader)
+            .take(n as u64)
+            .read_to_end(&mut v)
+            .map_err(DecodeError::Io)?;
+        if got != n {
+            return Err(DecodeError::Io(io::ErrorKind::UnexpectedEof.into()));
+        }
+        Ok(v)
     }
     fn str(&mut self) -> Decoded<String> {
         let n = self.u32()?;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|e| e.to_string())
+        String::from_utf8(self.bytes(n)?).map_err(|e| e.to_string().into())
     }
     /// A count of items each at least `min_size` bytes long, checked against what is left.
     fn count(&mut self, min_size: usize) -> Decoded<usize> {
         let n = self.u32()?;
-        if n.saturating_mul(min_size) > self.bytes.len() {
-            return Err(format!("answer cut short: {n} items announced"));
+        if n.saturating_mul(min_size) > self.left {
+            return Err(format!("answer cut short: {n} items announced").into());
         }
         Ok(n)
     }
 }
 
-/// Decodes what [`encode`] wrote. Rows may hold at most `max_cells` cells in all (empty
-/// ones included), as the child's own budget allowed.
+/// Decodes what [`write_frame`] wrote, without its length. Rows may hold at most
+/// `max_cells` cells in all (empty ones included), as the child's own budget allowed.
+#[cfg(test)]
 pub(crate) fn decode(bytes: &[u8], max_cells: u64) -> Decoded<Reply> {
-    let mut r = In { bytes };
+    decode_from(bytes, bytes.len(), max_cells)
+}
+
+/// [`decode`] reading the answer's `len` bytes from `reader` as they come: a large answer
+/// is never held whole next to the grid it becomes. Reads exactly `len` bytes when it
+/// succeeds; a stream that ends early is [`DecodeError::Io`].
+pub(crate) fn decode_from(reader: impl Read, len: usize, max_cells: u64) -> Decoded<Reply> {
+    let mut r = In { reader, left: len };
     let mut cells_left = max_cells;
     match r.u8()? {
-        REPLY_REJECTED => serde_json::from_slice(r.bytes)
-            .map(Reply::Rejected)
-            .map_err(|e| e.to_string()),
+        REPLY_REJECTED => {
+            let rest = r.bytes(r.left)?;
+            serde_json::from_slice(&rest)
+                .map(Reply::Rejected)
+                .map_err(|e| e.to_string().into())
+        }
         REPLY_OK => {
             let format = format_of(r.u8()?).ok_or("unknown format")?;
             let notes = (0..r.count(4)?)
@@ -254,7 +309,7 @@ pub(crate) fn decode(bytes: &[u8], max_cells: u64) -> Decoded<Reply> {
             let sheets = (0..r.count(13)?)
                 .map(|_| decode_sheet(&mut r, &mut cells_left))
                 .collect::<Decoded<Vec<_>>>()?;
-            if !r.bytes.is_empty() {
+            if r.left != 0 {
                 return Err("trailing bytes after the answer".into());
             }
             Ok(Reply::Ok(ReadOutcome {
@@ -263,11 +318,11 @@ pub(crate) fn decode(bytes: &[u8], max_cells: u64) -> Decoded<Reply> {
                 notes,
             }))
         }
-        other => Err(format!("unknown answer tag {other}")),
+        other => Err(format!("unknown answer tag {other}").into()),
     }
 }
 
-fn decode_sheet(r: &mut In, cells_left: &mut u64) -> Decoded<Sheet> {
+fn decode_sheet<R: Read>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Sheet> {
     let name = r.str()?;
     let hidden = r.u8()? != 0;
     let merges = (0..r.count(16)?)
@@ -309,7 +364,7 @@ fn decode_sheet(r: &mut In, cells_left: &mut u64) -> Decoded<Sheet> {
                     let d = DateTime::from_timestamp(secs, nanos).ok_or("date out of range")?;
                     Cell::DateTime(d.naive_utc())
                 }
-                other => return Err(format!("unknown cell kind {other}")),
+                other => return Err(format!("unknown cell kind {other}").into()),
             };
             row.push(cell);
         }
@@ -385,6 +440,17 @@ mod tests {
             assert!(decode(&bytes[..cut], 100).is_err(), "cut at {cut}");
         }
         assert!(decode(bytes, 5).is_err(), "over the cell budget");
+        // From a stream: one that ends early is the child's end, not a garbled answer.
+        match decode_from(&bytes[..bytes.len() - 3], bytes.len(), 100) {
+            Err(DecodeError::Io(_)) => {}
+            other => panic!("a stream cut short: {other:?}"),
+        }
+        let mut garbled = bytes.to_vec();
+        garbled[1] = 99; // the format
+        match decode_from(&garbled[..], garbled.len(), 100) {
+            Err(DecodeError::Garbled(why)) => assert_eq!(why, "unknown format"),
+            other => panic!("a garbled answer: {other:?}"),
+        }
         let rejected = framed(&Reply::Rejected(ReadError::Encrypted));
         assert!(matches!(
             decode(&rejected[8..], 100).unwrap(),
