@@ -126,44 +126,51 @@ fn reader(xml: &[u8]) -> Reader<&[u8]> {
     reader
 }
 
-/// A relationships part: `Id` → (`Type`, `Target`).
-fn relationships(xml: &[u8]) -> Option<HashMap<String, (String, String)>> {
+/// Calls `each` for every element of that local name in `xml`; `None` when the XML, or
+/// `each`, fails.
+fn each_element(
+    xml: &[u8],
+    name: &str,
+    mut each: impl FnMut(&BytesStart) -> Option<()>,
+) -> Option<()> {
     let mut reader = reader(xml);
-    let mut out = HashMap::new();
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let id = attribute(&e, |key| key == "Id")?;
-                let kind = attribute(&e, |key| key == "Type")?.unwrap_or_default();
-                let target = attribute(&e, |key| key == "Target")?.unwrap_or_default();
-                if let Some(id) = id {
-                    out.entry(id).or_insert((kind, target));
-                }
-            }
-            Event::Eof => return Some(out),
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == name => each(&e)?,
+            Event::Eof => return Some(()),
             _ => {}
         }
     }
 }
 
+/// A relationships part: `Id` → (`Type`, `Target`).
+fn relationships(xml: &[u8]) -> Option<HashMap<String, (String, String)>> {
+    let mut out = HashMap::new();
+    each_element(xml, "Relationship", |e| {
+        let id = attribute(e, |key| key == "Id")?;
+        let kind = attribute(e, |key| key == "Type")?.unwrap_or_default();
+        let target = attribute(e, |key| key == "Target")?.unwrap_or_default();
+        if let Some(id) = id {
+            out.entry(id).or_insert((kind, target));
+        }
+        Some(())
+    })?;
+    Some(out)
+}
+
 /// The workbook's `<sheet>` elements: (name, relationship id), in order.
 fn sheet_ids(xml: &[u8]) -> Option<Vec<(String, String)>> {
-    let mut reader = reader(xml);
     let mut out = Vec::new();
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let name = attribute(&e, |key| key == "name")?;
-                // `r:id`, whatever the prefix is called.
-                let id = attribute(&e, |key| key == "id" || key.ends_with(":id"))?;
-                if let (Some(name), Some(id)) = (name, id) {
-                    out.push((name, id));
-                }
-            }
-            Event::Eof => return Some(out),
-            _ => {}
+    each_element(xml, "sheet", |e| {
+        let name = attribute(e, |key| key == "name")?;
+        // `r:id`, whatever the prefix is called.
+        let id = attribute(e, |key| key == "id" || key.ends_with(":id"))?;
+        if let (Some(name), Some(id)) = (name, id) {
+            out.push((name, id));
         }
-    }
+        Some(())
+    })?;
+    Some(out)
 }
 
 /// The unescaped value of the first attribute whose key matches; `None` (outer) when the
