@@ -9,8 +9,9 @@
 //! - **A large detail sheet**: `detail_rows` tasks, each with a lead's report, through the
 //!   same sheet writer as the workbook, against two anchors measured in the same run: the
 //!   compression floor (deflating the very XML parts the writer produced, with the same
-//!   deflate, as any .xlsx writer must) and rust_xlsxwriter's own normal mode writing the
-//!   same cells. The write and its floor are measured in turn [`DETAIL_RUNS`] times; the
+//!   deflate, as any .xlsx writer must), the same sheet written plainly (every cell with its
+//!   own format, the same bytes: what streaming rows through column formats saves) and
+//!   rust_xlsxwriter's own normal mode writing the same cells. The write and its floor are measured in turn [`DETAIL_RUNS`] times; the
 //!   medians are printed, and the median of the pairwise ratios against the goal.
 //!
 //! Peak memory is read from `/proc/self/status` (VmHWM) after returning freed heap pages to
@@ -86,6 +87,10 @@ pub struct DetailFigures {
     pub floor: Duration,
     /// The median of each run's write time over the floor measured right after it.
     pub ratio: f64,
+    /// The same sheet written plainly (every cell with its own format; the same bytes): the
+    /// median of the runs, and the median of its ratios to the floor.
+    pub plain: Duration,
+    pub plain_ratio: f64,
     /// rust_xlsxwriter's normal mode writing the same cells without formats.
     pub normal: Duration,
     pub normal_memory: Option<Peak>,
@@ -141,7 +146,12 @@ pub fn run(options: &BenchOptions) -> AppResult<()> {
         d.ratio
     );
     println!(
-        "  (ghi và mức sàn: trung vị của {DETAIL_RUNS} lần đo xen kẽ; tỉ lệ: trung vị của tỉ lệ từng cặp)"
+        "  cùng bảng ghi thẳng bằng rust_xlsxwriter (mỗi ô kèm định dạng của nó, cùng tệp đến từng byte): {:.3} giây → tỉ lệ {:.2}×",
+        d.plain.as_secs_f64(),
+        d.plain_ratio
+    );
+    println!(
+        "  (ghi, ghi thẳng và mức sàn: trung vị của {DETAIL_RUNS} lần đo xen kẽ; tỉ lệ: trung vị của tỉ lệ từng cặp)"
     );
     println!(
         "  rust_xlsxwriter chế độ thường, cùng các ô: {:.3} giây, bộ nhớ đỉnh {}",
@@ -194,6 +204,8 @@ pub fn measure_detail(rows: usize) -> AppResult<DetailFigures> {
     let mut writes = Vec::new();
     let mut floors = Vec::new();
     let mut ratios = Vec::new();
+    let mut plains = Vec::new();
+    let mut plain_ratios = Vec::new();
     let mut memory: Option<Peak> = None;
     let mut size = 0;
     for _ in 0..DETAIL_RUNS {
@@ -209,13 +221,20 @@ pub fn measure_detail(rows: usize) -> AppResult<DetailFigures> {
         size = bytes.len();
         let floor = compression_floor(&bytes)?;
         drop(bytes);
+        let t = Instant::now();
+        std::hint::black_box(workbook::write_detail_sheet_plainly(&c, &layout)?);
+        let plain = t.elapsed();
         writes.push(write);
         floors.push(floor);
         ratios.push(write.as_secs_f64() / floor.as_secs_f64());
+        plains.push(plain);
+        plain_ratios.push(plain.as_secs_f64() / floor.as_secs_f64());
     }
     writes.sort();
     floors.sort();
     ratios.sort_by(f64::total_cmp);
+    plains.sort();
+    plain_ratios.sort_by(f64::total_cmp);
 
     let normal_memory = Step::begin();
     let t = Instant::now();
@@ -229,6 +248,8 @@ pub fn measure_detail(rows: usize) -> AppResult<DetailFigures> {
         bytes: size,
         floor: floors[DETAIL_RUNS / 2],
         ratio: ratios[DETAIL_RUNS / 2],
+        plain: plains[DETAIL_RUNS / 2],
+        plain_ratio: plain_ratios[DETAIL_RUNS / 2],
         normal,
         normal_memory,
     })
