@@ -42,6 +42,22 @@ pub fn clean_text(text: &str) -> String {
     lines.join("\n")
 }
 
+/// [`clean_text`] of a text the caller gives up: the same `String` when it is already clean
+/// (the common case), so a large upload's texts are moved, not copied.
+pub fn clean_owned(text: String) -> String {
+    if is_clean(&text) {
+        text
+    } else {
+        clean_text(&text)
+    }
+}
+
+/// True when [`clean_text`] of `text` is empty: it holds only blanks and zero-width marks.
+pub fn cleans_to_nothing(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}'))
+}
+
 /// True when [`clean_text`] would return `text` unchanged because it is one line of words
 /// separated by single spaces (the common case, checked without allocating).
 fn is_clean(text: &str) -> bool {

@@ -66,10 +66,11 @@ pub fn find_table(grid: &Grid) -> Result<ReportTable, LayoutError> {
     table_of(sheet_choice::candidates(grid)?.choose()?)
 }
 
-/// [`find_table`], freeing the grid once its rows are read as texts: a large upload's grid
-/// and its assembled rows are then never held at once.
-pub fn take_table(grid: Grid) -> Result<ReportTable, LayoutError> {
-    let candidates = sheet_choice::candidates(&grid)?;
+/// [`find_table`], moving the texts out of the grid as its rows are read and freeing it
+/// then: a large upload's texts are never held twice, and its grid and its assembled rows
+/// never at once.
+pub fn take_table(mut grid: Grid) -> Result<ReportTable, LayoutError> {
+    let candidates = sheet_choice::take_candidates(&mut grid)?;
     drop(grid);
     table_of(candidates.choose()?)
 }

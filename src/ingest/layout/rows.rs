@@ -147,10 +147,11 @@ pub(crate) struct Lines {
 }
 
 impl Lines {
-    /// Reads the rows under `header`. `None` when the header has no task column.
-    pub(crate) fn read(sheet: &Sheet, header: &Header) -> Option<Lines> {
+    /// Reads the rows under `header` of the sheet `source` gives. `None` when the header has
+    /// no task column.
+    pub(crate) fn read<S: Source>(source: S, header: &Header) -> Option<Lines> {
         let map = Map::of(header)?;
-        let lines = read_lines(sheet, header, &map);
+        let lines = read_lines(source, header, &map);
         Some(Lines { lines, map })
     }
 
@@ -160,15 +161,84 @@ impl Lines {
     }
 }
 
-fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {
+/// A cell's place: 0-based row and column.
+type At = (usize, usize);
+
+/// Where the first pass gets the texts of a line: copied from a sheet the caller keeps, or
+/// moved out of one it gives up ([`Taking`]), so that a large upload's texts are not held
+/// twice while its grid is still alive.
+pub(crate) trait Source {
+    fn sheet(&self) -> &Sheet;
+    /// The cleaned text of the cell at `at`, read once per line that shows it.
+    fn text(&mut self, at: At) -> String;
+    /// The cell at `at`.
+    fn cell(&mut self, at: At) -> Cell;
+}
+
+impl Source for &Sheet {
+    fn sheet(&self) -> &Sheet {
+        self
+    }
+
+    fn text(&mut self, (row, col): At) -> String {
+        values::clean_text(&Sheet::cell(self, row, col).text())
+    }
+
+    fn cell(&mut self, (row, col): At) -> Cell {
+        Sheet::cell(self, row, col).clone()
+    }
+}
+
+/// A sheet whose cells' values are moved into the lines instead of copied. Only a cell
+/// outside every merged area is moved: it shows on its own row and column alone, and the
+/// first pass reads each (row, column) once, after every check of its row, so nothing reads
+/// it again. A merged area's origin shows on the rows below it, and is copied.
+pub(crate) struct Taking<'a>(pub &'a mut Sheet);
+
+impl Taking<'_> {
+    fn own_cell(&mut self, (row, col): At) -> Option<&mut Cell> {
+        if self.0.merge_at(row, col).is_some() {
+            return None;
+        }
+        self.0
+            .rows
+            .get_mut(row)
+            .and_then(|cells| cells.get_mut(col))
+    }
+}
+
+impl Source for Taking<'_> {
+    fn sheet(&self) -> &Sheet {
+        self.0
+    }
+
+    fn text(&mut self, at: At) -> String {
+        match self.own_cell(at) {
+            Some(Cell::Text(text)) => values::clean_owned(std::mem::take(text)),
+            _ => values::clean_text(&self.0.cell(at.0, at.1).text()),
+        }
+    }
+
+    fn cell(&mut self, at: At) -> Cell {
+        match self.own_cell(at) {
+            Some(cell) => std::mem::replace(cell, Cell::Empty),
+            None => self.0.cell(at.0, at.1).clone(),
+        }
+    }
+}
+
+fn read_lines<S: Source>(mut source: S, header: &Header, map: &Map) -> Vec<Line> {
+    let sheet = source.sheet();
     let mut row = header.last_row() + 1;
     if cells::is_numbering_row(sheet, row) {
         row += 1;
     }
+    let end = sheet.rows.len();
     // Sized once: a 100k-row sheet would otherwise leave up to half the vector unused after
     // its last doubling, on top of the grid it is read from.
-    let mut lines = Vec::with_capacity(sheet.rows.len().saturating_sub(row));
-    for row in row..sheet.rows.len() {
+    let mut lines = Vec::with_capacity(end.saturating_sub(row));
+    for row in row..end {
+        let sheet = source.sheet();
         if cells::is_blank_row(sheet, row) {
             continue;
         }
@@ -178,11 +248,15 @@ fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {
         if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
             continue;
         }
-        let line = read_line(sheet, row, map);
+        let at = places(sheet, row, map);
+        // Known before the row's texts are taken, and only asked of rows without a number
+        // or a task (folding every cell of every row would be slow).
+        let date_line = at.lead_is_blank(sheet) && is_date_line(sheet, row);
+        let line = read_line(&mut source, row, at);
         if is_total(&line) || is_footnote(&line) {
             continue;
         }
-        if line.number.is_empty() && line.task.is_empty() && is_date_line(sheet, row) {
+        if line.number.is_empty() && line.task.is_empty() && date_line {
             continue;
         }
         lines.push(line);
@@ -190,55 +264,102 @@ fn read_lines(sheet: &Sheet, header: &Header, map: &Map) -> Vec<Line> {
     lines
 }
 
-fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
+/// Where a line's values are, read from the sheet before any is taken.
+struct Places {
+    number: Option<At>,
+    /// `None` on a continuation row.
+    task: Option<At>,
+    result: Vec<Option<At>>,
+    status: Option<At>,
+    progress: Option<At>,
+    difficulties: Vec<Option<At>>,
+    proposals: Vec<Option<At>>,
+    notes: Vec<Option<At>>,
+    ticks: Vec<usize>,
+    continues: bool,
+    spans: bool,
+}
+
+impl Places {
+    /// True when the line's number and task texts will be empty.
+    fn lead_is_blank(&self, sheet: &Sheet) -> bool {
+        [self.task, self.number]
+            .iter()
+            .all(|at| at.is_none_or(|(r, c)| values::cleans_to_nothing(&sheet.cell(r, c).text())))
+    }
+}
+
+fn places(sheet: &Sheet, row: usize, map: &Map) -> Places {
     let task_origin = cells::origin(sheet, row, map.task);
     let continues = cells::merged_from_above(sheet, row, map.task);
     // A cell of the task's own merged area is the task text spilling over, not a value; on
     // a continuation row only what the row itself holds is new.
-    let own = |col: usize| -> Option<&Cell> {
-        if col != map.task && cells::origin(sheet, row, col) == task_origin {
+    let own = |col: usize| -> Option<At> {
+        let origin = cells::origin(sheet, row, col);
+        if col != map.task && origin == task_origin {
             return None;
         }
         if continues && cells::merged_from_above(sheet, row, col) {
             return None;
         }
-        let cell = sheet.shown(row, col);
-        (!cell.is_empty()).then_some(cell)
+        (!sheet.cell(origin.0, origin.1).is_empty()).then_some(origin)
     };
-    let text = |col: usize| {
-        own(col)
-            .map(|c| values::clean_text(&c.text()))
-            .unwrap_or_default()
-    };
-    // The non-empty texts of `cols`, a line each; one column's text is kept as it is.
-    let texts = |cols: &[usize]| -> String {
-        match cols {
-            [col] => text(*col),
-            _ => cols.iter().fold(String::new(), |mut lines, &c| {
-                add_line(&mut lines, &text(c));
-                lines
-            }),
+    // A cell merged across several of these columns is their one value, read once.
+    let all = |cols: &[usize]| -> Vec<Option<At>> {
+        let mut ats = Vec::with_capacity(cols.len());
+        for &col in cols {
+            let at = own(col).filter(|at| !ats.contains(&Some(*at)));
+            ats.push(at);
         }
+        ats
     };
     let spans = sheet.merge_at(row, map.task).is_some_and(|m| {
         let across = m.first_col as usize..=m.last_col as usize;
         map.number.is_some_and(|n| across.contains(&n))
             || map.report_columns().any(|c| across.contains(&c))
     }) && !continues;
-    let task = if continues {
-        String::new()
-    } else {
-        values::clean_text(&sheet.shown(row, map.task).text())
-    };
     let ticks = map
         .ticks
         .iter()
         .enumerate()
-        .filter(|(_, (col, _, _))| own(*col).is_some_and(is_ticked))
+        .filter(|(_, (col, _, _))| own(*col).is_some_and(|(r, c)| is_ticked(sheet.cell(r, c))))
         .map(|(i, _)| i)
         .collect();
-    let mut number = map.number.map(text).unwrap_or_default();
-    let mut task = task;
+    Places {
+        number: map.number.and_then(own),
+        task: (!continues).then_some(task_origin),
+        result: all(&map.result),
+        status: map.status.and_then(own),
+        progress: map.progress.and_then(own),
+        difficulties: all(&map.difficulties),
+        proposals: all(&map.proposals),
+        notes: all(&map.notes),
+        ticks,
+        continues,
+        spans,
+    }
+}
+
+fn read_line<S: Source>(source: &mut S, row: usize, at: Places) -> Line {
+    let mut text = |at: Option<At>| at.map(|at| source.text(at)).unwrap_or_default();
+    let mut number = text(at.number);
+    let mut task = text(at.task);
+    // The non-empty texts of several columns, a line each; one column's text is kept as it is.
+    let mut texts = |ats: &[Option<At>]| -> String {
+        match ats {
+            [one] => text(*one),
+            _ => ats.iter().fold(String::new(), |mut lines, &at| {
+                add_line(&mut lines, &text(at));
+                lines
+            }),
+        }
+    };
+    let result = texts(&at.result);
+    let difficulties = texts(&at.difficulties);
+    let proposals = texts(&at.proposals);
+    let notes = texts(&at.notes);
+    let status = at.status.map(|at| source.text(at)).unwrap_or_default();
+    let progress = at.progress.map(|at| source.cell(at));
     if task.is_empty() && number.split_whitespace().nth(1).is_some() {
         // "I. Nhóm dịch vụ công" typed in the number cell and spilling over, unmerged.
         task = std::mem::take(&mut number);
@@ -247,15 +368,15 @@ fn read_line(sheet: &Sheet, row: usize, map: &Map) -> Line {
         row,
         number,
         task,
-        result: texts(&map.result),
-        status: map.status.map(text).unwrap_or_default(),
-        ticks,
-        progress: map.progress.and_then(own).cloned(),
-        difficulties: texts(&map.difficulties),
-        proposals: texts(&map.proposals),
-        notes: texts(&map.notes),
-        continues,
-        spans,
+        result,
+        status,
+        ticks: at.ticks,
+        progress,
+        difficulties,
+        proposals,
+        notes,
+        continues: at.continues,
+        spans: at.spans,
     }
 }
 

@@ -79,32 +79,44 @@ fn is_empty(sheet: &Sheet) -> bool {
 
 /// The first pass: every visible sheet's best header and the rows under it, as texts.
 pub(crate) fn candidates(grid: &Grid) -> Result<Candidates, LayoutError> {
-    let visible: Vec<&Sheet> = grid
-        .sheets
-        .iter()
-        .filter(|s| !s.hidden && !is_empty(s))
+    candidates_of(grid.sheets.iter())
+}
+
+/// [`candidates`], moving the texts out of the grid instead of copying them
+/// ([`rows::Taking`]): the grid is only good for dropping afterwards.
+pub(crate) fn take_candidates(grid: &mut Grid) -> Result<Candidates, LayoutError> {
+    candidates_of(grid.sheets.iter_mut().map(rows::Taking))
+}
+
+fn candidates_of<S: rows::Source>(
+    sheets: impl Iterator<Item = S>,
+) -> Result<Candidates, LayoutError> {
+    let visible: Vec<S> = sheets
+        .filter(|s| !s.sheet().hidden && !is_empty(s.sheet()))
         .collect();
     if visible.is_empty() {
         return Err(LayoutError::EmptyWorkbook);
     }
     let mut sheets = Vec::new();
     let mut without_task: Option<(f64, String, u32)> = None;
-    for sheet in visible {
+    for source in visible {
+        let sheet = source.sheet();
         let Some(header) = header::find_header(sheet) else {
             continue;
         };
         let weight = name_weight(&sheet.name);
-        let Some(lines) = rows::Lines::read(sheet, &header) else {
+        let name = sheet.name.clone();
+        let Some(lines) = rows::Lines::read(source, &header) else {
             let score = header.score * weight;
             if without_task.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 let row = header.rows[0] as u32 + 1;
-                without_task = Some((score, sheet.name.clone(), row));
+                without_task = Some((score, name, row));
             }
             continue;
         };
         debug_assert!(header.has(ColumnRole::Task));
         sheets.push(Candidate {
-            name: sheet.name.clone(),
+            name,
             weight,
             header,
             lines,

@@ -115,8 +115,16 @@ fn grid(sheets: Vec<Sheet>) -> Grid {
     Grid { sheets }
 }
 
+/// [`find_table`], checking that the pipeline's [`take_table`] (texts moved out of the grid
+/// instead of copied) reads the same: every layout test checks both ways.
+fn read_both(grid: &Grid) -> std::result::Result<ReportTable, LayoutError> {
+    let found = find_table(grid);
+    assert_eq!(take_table(grid.clone()), found);
+    found
+}
+
 fn table(sheets: Vec<Sheet>) -> ReportTable {
-    match find_table(&grid(sheets)) {
+    match read_both(&grid(sheets)) {
         Ok(table) => table,
         Err(e) => panic!("no table: {e}"),
     }
@@ -917,7 +925,7 @@ fn errors_say_what_to_do() {
         .row(&["Kính gửi: Công an tỉnh"])
         .row(&["Đơn vị báo cáo kết quả như sau: đã hoàn thành các nhiệm vụ được giao."])
         .done();
-    let err = find_table(&grid(vec![prose])).unwrap_err();
+    let err = read_both(&grid(vec![prose])).unwrap_err();
     assert_eq!(err, LayoutError::NoTable);
     assert!(err.to_string().starts_with("Không tìm thấy bảng báo cáo"));
 
@@ -926,7 +934,7 @@ fn errors_say_what_to_do() {
         .row(&["STT", "Kết quả thực hiện", "Tiến độ", "Trạng thái"])
         .row(&["1", "Xong", "100%", "Hoàn thành"])
         .done();
-    let err = find_table(&grid(vec![no_task])).unwrap_err();
+    let err = read_both(&grid(vec![no_task])).unwrap_err();
     assert_eq!(
         err,
         LayoutError::NoTaskColumn {
@@ -940,7 +948,7 @@ fn errors_say_what_to_do() {
         .row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện", "Tiến độ"])
         .row(&["(1)", "(2)", "(3)", "(4)"])
         .done();
-    let err = find_table(&grid(vec![template])).unwrap_err();
+    let err = read_both(&grid(vec![template])).unwrap_err();
     assert_eq!(
         err,
         LayoutError::NoRows {
@@ -949,10 +957,10 @@ fn errors_say_what_to_do() {
         }
     );
 
-    let err = find_table(&grid(vec![sheet("Sheet1").done()])).unwrap_err();
+    let err = read_both(&grid(vec![sheet("Sheet1").done()])).unwrap_err();
     assert_eq!(err, LayoutError::EmptyWorkbook);
     assert_eq!(
-        find_table(&Grid::default()).unwrap_err(),
+        read_both(&Grid::default()).unwrap_err(),
         LayoutError::EmptyWorkbook
     );
 }
@@ -1159,6 +1167,37 @@ fn a_grid_taken_reads_as_one_borrowed() {
     for workbook in workbooks {
         assert_eq!(take_table(workbook.clone()), find_table(&workbook));
     }
+}
+
+#[test]
+fn taken_texts_read_as_copied_ones_where_a_cell_shows_twice_or_reads_blank() {
+    let report = sheet("Báo cáo")
+        .row(&[
+            "STT",
+            "Nội dung nhiệm vụ",
+            "Kết quả thực hiện",
+            "Kết quả đạt được",
+            "Tiến độ",
+        ])
+        .row(&["1", "Việc một", "Đã cấp 120 tài khoản", "", "50%"])
+        .merge("C2:D2")
+        .row(&["2", "Việc hai", "Đang làm", "Đã rà soát", "70%"])
+        .row(&[
+            "",
+            "\u{200b}",
+            "",
+            "Trà Vinh, ngày 14 tháng 11 năm 2023",
+            "",
+        ])
+        .done();
+    let table = table(vec![report]);
+    assert_eq!(
+        keys(&table),
+        vec![(2, "1", "Việc một"), (3, "2", "Việc hai")]
+    );
+    // The result merged across both result columns is read once; unmerged ones are joined.
+    assert_eq!(row(&table, 2).result, "Đã cấp 120 tài khoản");
+    assert_eq!(row(&table, 3).result, "Đang làm\nĐã rà soát");
 }
 
 /// A long report with merged areas far from the header: a task merged down over
