@@ -568,12 +568,19 @@ fn is_heading(line: &Line, next: Option<&Line>) -> bool {
         || next.is_some_and(|n| numbering::is_child(&number, &n.number))
 }
 
-enum Item {
-    Heading(Heading),
-    Data(Line),
+/// What a line turned out to be in the second pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Passed over, or absorbed by the task line above it.
+    Skipped,
+    Heading,
+    Data,
 }
 
-fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
+/// The second pass. Lines are classified and continuation lines absorbed in place, in the
+/// vector of lines itself, so that a large upload holds its lines and its rows but no third
+/// list between them.
+fn assemble(mut lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
     let mut findings = Vec::new();
     let orphan = |line: &Line| line.continues || (line.number.is_empty() && line.task.is_empty());
     // Which lines are headings needs the line after; decide first, then move the lines.
@@ -584,11 +591,17 @@ fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
             !orphan(line) && is_heading(line, lines[i + 1..].iter().find(|l| !l.continues))
         })
         .collect();
-    let mut items: Vec<Item> = Vec::with_capacity(lines.len());
-    for (line, heading) in lines.into_iter().zip(heading) {
-        if orphan(&line) {
-            match items.last_mut() {
-                Some(Item::Data(task)) => task.absorb(line),
+    let mut kinds = vec![Kind::Skipped; lines.len()];
+    // The last heading or task line kept.
+    let mut last: Option<usize> = None;
+    for (i, heading) in heading.into_iter().enumerate() {
+        let line = &lines[i];
+        if orphan(line) {
+            match last {
+                Some(task) if kinds[task] == Kind::Data => {
+                    let line = std::mem::take(&mut lines[i]);
+                    lines[task].absorb(line);
+                }
                 _ if line.has_report() && !line.continues => findings.push(
                     Finding::warning(format!(
                         "Dòng {} có nội dung báo cáo nhưng không ghi số thứ tự hay tên nhiệm \
@@ -602,35 +615,42 @@ fn assemble(lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
             continue;
         }
         if heading {
-            let (number, text) = if line.number.is_empty() {
-                numbering::split_leading(&line.task)
-            } else {
-                (line.number, line.task)
-            };
-            items.push(Item::Heading(Heading { number, text }));
+            kinds[i] = Kind::Heading;
         } else if line.task.is_empty() && !line.has_report() {
             // A number with nothing else: an unused line of the form.
             continue;
         } else {
-            items.push(Item::Data(line));
+            kinds[i] = Kind::Data;
         }
+        last = Some(i);
     }
-    let fractions = values::column_holds_fractions(items.iter().filter_map(|item| match item {
-        Item::Data(line) => line.progress.as_ref(),
-        Item::Heading(_) => None,
-    }));
+    let fractions = values::column_holds_fractions(
+        lines
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, kind)| **kind == Kind::Data)
+            .filter_map(|(line, _)| line.progress.as_ref()),
+    );
     let mut context: Vec<(String, Heading)> = Vec::new();
-    let mut rows = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            Item::Heading(heading) => {
+    let data = kinds.iter().filter(|k| **k == Kind::Data).count();
+    let mut rows = Vec::with_capacity(data);
+    for (line, kind) in lines.into_iter().zip(kinds) {
+        match kind {
+            Kind::Skipped => {}
+            Kind::Heading => {
+                let (number, text) = if line.number.is_empty() {
+                    numbering::split_leading(&line.task)
+                } else {
+                    (line.number, line.task)
+                };
+                let heading = Heading { number, text };
                 let kind = numbering::kind(&heading.number);
                 if let Some(at) = context.iter().position(|(k, _)| *k == kind) {
                     context.truncate(at);
                 }
                 context.push((kind, heading));
             }
-            Item::Data(line) => {
+            Kind::Data => {
                 // A row numbered under the innermost heading ("(1)" under "a", "2" under
                 // "8") stays under it; otherwise a same-kind number closes that heading.
                 let under_innermost = context
