@@ -18,11 +18,6 @@ pub(crate) fn merged_from_above(sheet: &Sheet, row: usize, col: usize) -> bool {
         .is_some_and(|m| (m.first_row as usize) < row)
 }
 
-/// The text shown at (row, col), trimmed.
-pub(crate) fn text(sheet: &Sheet, row: usize, col: usize) -> String {
-    sheet.shown(row, col).text().trim().to_string()
-}
-
 /// True when nothing at all is written on the row, merged areas included.
 pub(crate) fn is_blank_row(sheet: &Sheet, row: usize) -> bool {
     sheet

@@ -146,12 +146,17 @@ const PERCENT_WORDS: &[&str] = &[
 const TARGET_WORDS: &[&str] = &["chi tieu", "muc tieu"];
 
 /// The label a header cell gives its column, if it names one.
+#[cfg(test)]
 pub(crate) fn classify(raw: &str) -> Option<Label> {
     let text = raw.trim();
+    classify_folded(text, &fold(text))
+}
+
+/// [`classify`] of a trimmed text whose fold the caller already has.
+fn classify_folded(text: &str, folded: &str) -> Option<Label> {
     if text.is_empty() {
         return None;
     }
-    let folded = fold(text);
     if !folded.is_empty()
         && folded
             .split(' ')
@@ -173,12 +178,12 @@ pub(crate) fn classify(raw: &str) -> Option<Label> {
         return None;
     }
     // A target ("Chỉ tiêu (%)", "Mục tiêu giao") is what the plan asks, not what was done.
-    if TARGET_WORDS.iter().any(|w| contains_phrase(&folded, w)) {
+    if TARGET_WORDS.iter().any(|w| contains_phrase(folded, w)) {
         return None;
     }
     if text.contains('%')
         && (folded.split(' ').count() <= 2
-            || PERCENT_WORDS.iter().any(|w| contains_phrase(&folded, w)))
+            || PERCENT_WORDS.iter().any(|w| contains_phrase(folded, w)))
     {
         return Some(Label::Role(ColumnRole::Progress));
     }
@@ -193,8 +198,8 @@ pub(crate) fn classify(raw: &str) -> Option<Label> {
             return Some(Label::Tick(status));
         }
     }
-    earliest(&folded, PHRASES)
-        .or_else(|| earliest(&folded, WEAK_PHRASES))
+    earliest(folded, PHRASES)
+        .or_else(|| earliest(folded, WEAK_PHRASES))
         .map(Label::Role)
 }
 
@@ -262,19 +267,33 @@ fn merged_width(sheet: &Sheet, rows: usize) -> usize {
         .unwrap_or(0)
 }
 
-/// Header texts already classified: every row is tried alone and under the row above.
+/// Header texts already classified: every row is tried alone and under the row above, so
+/// each text is folded and classified once, and candidates refer to it by index.
 #[derive(Default)]
-struct Classified(std::collections::HashMap<String, (Option<Label>, String)>);
+struct Classified {
+    index: std::collections::HashMap<String, usize>,
+    /// The label and the folded key of each text.
+    entries: Vec<(Option<Label>, String)>,
+}
 
 impl Classified {
-    /// The label and the folded key of a header text.
-    fn get(&mut self, text: &str) -> (Option<Label>, String) {
-        if let Some(hit) = self.0.get(text) {
-            return hit.clone();
+    /// The index of a trimmed header text's entry.
+    fn get(&mut self, text: &str) -> usize {
+        if let Some(&at) = self.index.get(text) {
+            return at;
         }
-        let value = (classify(text), fold(text));
-        self.0.insert(text.to_string(), value.clone());
-        value
+        let folded = fold(text);
+        self.entries.push((classify_folded(text, &folded), folded));
+        self.index.insert(text.to_string(), self.entries.len() - 1);
+        self.entries.len() - 1
+    }
+
+    fn label(&self, at: usize) -> Option<Label> {
+        self.entries[at].0
+    }
+
+    fn key(&self, at: usize) -> String {
+        self.entries[at].1.clone()
     }
 }
 
@@ -297,19 +316,24 @@ fn candidate(
             penalty += 1.0;
             continue;
         }
-        let top_text = cells::text(sheet, top, col);
-        let (top_label, top_key) = seen.get(&top_text);
+        let top_cell = sheet.shown(top, col).text();
+        let top_text = top_cell.trim();
+        let top_entry = seen.get(top_text);
+        let top_label = seen.label(top_entry);
         from_top += usize::from(top_label.is_some());
-        let mut chosen = (top_label, top_text.clone(), vec![top_key.clone()]);
+        // The label, the text that gave it, and the entries of the header cells above.
+        let mut chosen = (top_label, top_text, (top_entry, None));
+        let bottom_cell;
         if two {
-            let bottom_text = cells::text(sheet, top + 1, col);
+            bottom_cell = sheet.shown(top + 1, col).text();
+            let bottom_text = bottom_cell.trim();
             let merged = cells::origin(sheet, top, col) == cells::origin(sheet, top + 1, col);
             if is_value(sheet.shown(top + 1, col)) {
                 penalty += 1.0;
             } else if !merged && !bottom_text.is_empty() {
-                let (bottom_label, bottom_key) = seen.get(&bottom_text);
-                let keys = vec![top_key, bottom_key];
-                match bottom_label {
+                let bottom_entry = seen.get(bottom_text);
+                let entries = (top_entry, Some(bottom_entry));
+                match seen.label(bottom_entry) {
                     Some(label) => {
                         from_bottom += 1;
                         let split = sheet
@@ -325,21 +349,24 @@ fn candidate(
                         if split || top_text.is_empty() {
                             refined += 1.0;
                         }
-                        chosen = (Some(label), bottom_text, keys);
+                        chosen = (Some(label), bottom_text, entries);
                     }
                     None => {
                         penalty += 0.3;
-                        chosen.2 = keys;
+                        chosen.2 = entries;
                     }
                 }
             }
         }
         match chosen {
-            (Some(label), text, keys) => columns.push(Column {
+            (Some(label), text, entries) => columns.push(Column {
                 col,
                 label,
-                text,
-                keys,
+                text: text.to_string(),
+                keys: std::iter::once(entries.0)
+                    .chain(entries.1)
+                    .map(|at| seen.key(at))
+                    .collect(),
             }),
             (None, text, _) if !text.is_empty() => penalty += 0.3,
             _ => {}
