@@ -10,16 +10,19 @@ use serde::{Deserialize, Serialize};
 
 use super::merge_index::LazyMergeIndex;
 
+/// One cell. Texts are boxed string slices, not `String`s: a large upload holds a million
+/// cells, and 24 bytes a cell instead of 32 is 8 MB less in each of the reader and the
+/// server (`tests::a_cell_is_three_words`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     Empty,
-    Text(String),
+    Text(Box<str>),
     Number(f64),
     Bool(bool),
     /// An Excel date/time, already converted (1900 and 1904 systems).
     DateTime(NaiveDateTime),
     /// An error value such as "#REF!".
-    Error(String),
+    Error(Box<str>),
 }
 
 impl Cell {
@@ -136,4 +139,17 @@ impl Sheet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Grid {
     pub sheets: Vec<Sheet>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cell;
+
+    #[test]
+    fn a_cell_is_three_words() {
+        assert_eq!(
+            std::mem::size_of::<Cell>(),
+            3 * std::mem::size_of::<usize>()
+        );
+    }
 }

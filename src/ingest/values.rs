@@ -559,7 +559,7 @@ mod tests {
     use ReportedStatus::*;
 
     fn text(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+        Cell::Text(s.into())
     }
 
     #[test]

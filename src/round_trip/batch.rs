@@ -206,7 +206,7 @@ pub fn header_cells(grid: &Grid) -> Vec<String> {
             for cell in row {
                 if let crate::ingest::grid::Cell::Text(text) = cell {
                     if !text.trim().is_empty() {
-                        cells.push(text.clone());
+                        cells.push(text.to_string());
                     }
                 }
             }

@@ -35,7 +35,7 @@ pub fn write_cell(
             ws.write_blank(row, col, format)?;
         }
         Cell::Text(text) => {
-            ws.write_string_with_format(row, col, text, format)?;
+            ws.write_string_with_format(row, col, &**text, format)?;
         }
         Cell::Number(n) => {
             ws.write_number_with_format(row, col, *n, format)?;
@@ -58,7 +58,7 @@ pub fn write_cell(
         }
         // An error value (#REF!) cannot be written as such; its text is kept.
         Cell::Error(text) => {
-            ws.write_string_with_format(row, col, text, format)?;
+            ws.write_string_with_format(row, col, &**text, format)?;
         }
     }
     Ok(())

@@ -214,7 +214,7 @@ impl Source for Taking<'_> {
 
     fn text(&mut self, at: At) -> String {
         match self.own_cell(at) {
-            Some(Cell::Text(text)) => values::clean_owned(std::mem::take(text)),
+            Some(Cell::Text(text)) => values::clean_owned(std::mem::take(text).into_string()),
             _ => values::clean_text(&self.0.cell(at.0, at.1).text()),
         }
     }
@@ -696,7 +696,8 @@ fn raw_row(
     }
     if !status_text.is_empty() {
         status = values::parse_status(&status_text);
-        let percent = match values::parse_progress(&Cell::Text(status_text.clone()), false) {
+        let percent = match values::parse_progress(&Cell::Text(status_text.as_str().into()), false)
+        {
             Progress::Percent(p) if status_text.contains('%') || status.is_none() => Some(p),
             _ => None,
         };

@@ -24,7 +24,7 @@ fn t(text: &str) -> Cell {
     if text.is_empty() {
         Cell::Empty
     } else {
-        Cell::Text(text.to_string())
+        Cell::Text(text.into())
     }
 }
 

@@ -348,12 +348,12 @@ fn cell_from_ref(v: &DataRef<'_>) -> Cell {
     match v {
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Float(f) => Cell::Number(*f),
-        DataRef::String(s) => Cell::Text(s.clone()),
-        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::String(s) => Cell::Text(s.as_str().into()),
+        DataRef::SharedString(s) => Cell::Text((*s).into()),
         DataRef::Bool(b) => Cell::Bool(*b),
         DataRef::DateTime(dt) => date_time(dt),
         DataRef::DateTimeIso(s) => iso_date_time(s),
-        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::DurationIso(s) => Cell::Text(s.as_str().into()),
         DataRef::Error(e) => error_cell(e),
         DataRef::Empty => Cell::Empty,
     }
@@ -363,18 +363,18 @@ fn cell_from_data(v: &Data) -> Cell {
     match v {
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
-        Data::String(s) => Cell::Text(s.clone()),
+        Data::String(s) => Cell::Text(s.as_str().into()),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => date_time(dt),
         Data::DateTimeIso(s) => iso_date_time(s),
-        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DurationIso(s) => Cell::Text(s.as_str().into()),
         Data::Error(e) => error_cell(e),
         Data::Empty => Cell::Empty,
     }
 }
 
 fn error_cell(e: &CellErrorType) -> Cell {
-    Cell::Error(e.to_string())
+    Cell::Error(e.to_string().into())
 }
 
 /// Excel serial date (1900 or 1904 system, which `ExcelDateTime` carries) to a date-time.
@@ -404,7 +404,7 @@ fn iso_date_time(s: &str) -> Cell {
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Cell::DateTime(d.and_time(chrono::NaiveTime::MIN));
     }
-    Cell::Text(s.to_string())
+    Cell::Text(s.into())
 }
 
 /// Stores every used cell of a dense calamine range.

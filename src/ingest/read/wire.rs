@@ -354,8 +354,8 @@ fn decode_sheet<R: Read>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Sheet> 
             }
             row.resize(col, Cell::Empty);
             let cell = match r.u8()? {
-                CELL_TEXT => Cell::Text(r.str()?),
-                CELL_ERROR => Cell::Error(r.str()?),
+                CELL_TEXT => Cell::Text(r.str()?.into_boxed_str()),
+                CELL_ERROR => Cell::Error(r.str()?.into_boxed_str()),
                 CELL_NUMBER => Cell::Number(f64::from_le_bytes(r.array()?)),
                 CELL_BOOL => Cell::Bool(r.u8()? != 0),
                 CELL_DATE_TIME => {
