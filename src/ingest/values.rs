@@ -13,6 +13,14 @@ use crate::{
     ingest::{grid::Cell, table::ReportedStatus},
 };
 
+/// Marks that show nothing and that [`clean_text`] drops (zero-width space, byte-order mark).
+const ZERO_WIDTH: [char; 2] = ['\u{200b}', '\u{feff}'];
+
+/// A blank or a zero-width mark: what [`clean_text`] never keeps inside a word.
+fn is_blank_or_invisible(c: char) -> bool {
+    c.is_whitespace() || ZERO_WIDTH.contains(&c)
+}
+
 /// Trims a multi-line text: each line trimmed with its inner runs of blanks collapsed to one
 /// space, blank lines at both ends dropped and runs of blank lines inside kept as one.
 pub fn clean_text(text: &str) -> String {
@@ -27,7 +35,7 @@ pub fn clean_text(text: &str) -> String {
         let line: String = line
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
-            .map(|w| w.replace(['\u{200b}', '\u{feff}'], ""))
+            .map(|w| w.replace(ZERO_WIDTH, ""))
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
@@ -54,8 +62,7 @@ pub fn clean_owned(text: String) -> String {
 
 /// True when [`clean_text`] of `text` is empty: it holds only blanks and zero-width marks.
 pub fn cleans_to_nothing(text: &str) -> bool {
-    text.chars()
-        .all(|c| c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}'))
+    text.chars().all(is_blank_or_invisible)
 }
 
 /// True when [`clean_text`] would return `text` unchanged because it is one line of words
@@ -68,7 +75,7 @@ fn is_clean(text: &str) -> bool {
                 return false;
             }
             previous_space = true;
-        } else if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}') {
+        } else if is_blank_or_invisible(c) {
             return false;
         } else {
             previous_space = false;
