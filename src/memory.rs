@@ -57,6 +57,15 @@ impl Step {
     }
 }
 
+/// The resident size and its peak so far, in MB (Linux; `0.0` elsewhere): for the debug
+/// log of a long step's stages.
+pub fn resident_mb() -> (f64, f64) {
+    (
+        status_mb("VmRSS").unwrap_or(0.0),
+        status_mb("VmHWM").unwrap_or(0.0),
+    )
+}
+
 fn status_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;

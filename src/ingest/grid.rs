@@ -141,6 +141,54 @@ pub struct Grid {
     pub sheets: Vec<Sheet>,
 }
 
+/// Takes a workbook as it is decoded: each sheet announced with its merged areas and its
+/// number of rows, then those rows in order. A [`Grid`] keeps them all; the layout's
+/// [`TableReader`](crate::ingest::layout::TableReader) reads each row as it comes and keeps
+/// only what the report needs, so a large upload's grid is never held whole.
+pub trait GridSink {
+    /// A sheet begins; exactly `rows` calls to [`GridSink::row`] follow.
+    fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize);
+    /// The next row of the sheet begun last.
+    fn row(&mut self, cells: Vec<Cell>);
+}
+
+impl GridSink for Grid {
+    fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
+        let mut sheet = Sheet::new(name, Vec::with_capacity(rows), merges);
+        sheet.hidden = hidden;
+        self.sheets.push(sheet);
+    }
+
+    fn row(&mut self, cells: Vec<Cell>) {
+        if let Some(sheet) = self.sheets.last_mut() {
+            sheet.rows.push(cells);
+        }
+    }
+}
+
+impl Grid {
+    /// Hands every sheet and row to `sink`, moving them.
+    pub fn feed(self, sink: &mut impl GridSink) {
+        for sheet in self.sheets {
+            sink.begin_sheet(sheet.name, sheet.hidden, sheet.merges, sheet.rows.len());
+            for row in sheet.rows {
+                sink.row(row);
+            }
+        }
+    }
+
+    /// [`Grid::feed`], copying: the grid stays as it is.
+    pub fn feed_copies(&self, sink: &mut impl GridSink) {
+        for sheet in &self.sheets {
+            let merges = sheet.merges.clone();
+            sink.begin_sheet(sheet.name.clone(), sheet.hidden, merges, sheet.rows.len());
+            for row in &sheet.rows {
+                sink.row(row.clone());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Cell;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::{
     layout,
     matcher::{self, AssignmentRole, TaskRef},
-    read::{self, ReadLimits},
+    read::{self, ReadLimits, ReadOutcome},
     table::ReportTable,
 };
 use crate::{
@@ -219,20 +219,28 @@ pub fn ingest_read(
         return earlier_result(conn, &stored, findings, info);
     }
     let started = std::time::Instant::now();
+    // A workbook read here is laid out as it is decoded: its grid is never held whole. One
+    // read already (batch ingest) is laid out from its grid.
     let read = match read {
-        Some(read) => read,
-        None => read::read_isolated_outcome(upload.bytes, &reader.limits, &reader.program),
+        Some(read) => read.map(|outcome| ReadOutcome {
+            format: outcome.format,
+            notes: outcome.notes,
+            grid: layout::TableReader::given(outcome.grid),
+        }),
+        None => read::read_isolated_into(
+            upload.bytes,
+            &reader.limits,
+            &reader.program,
+            layout::TableReader::default,
+        ),
     };
     let table = match read.map_err(|e| e.to_string()).and_then(|outcome| {
-        tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "ingest: read"
-        );
         findings.extend(outcome.notes.into_iter().map(Finding::info));
-        let table = layout::take_table(outcome.grid).map_err(|e| e.to_string());
+        let table = outcome.grid.finish().map_err(|e| e.to_string());
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
-            "ingest: layout"
+            resident_mb = ?crate::memory::resident_mb(),
+            "ingest: read and layout"
         );
         table
     }) {
@@ -285,6 +293,7 @@ pub fn ingest_read(
         }
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
+            resident_mb = ?crate::memory::resident_mb(),
             "ingest: rows inserted"
         );
         submissions::set_outcome(conn, stored.id, "processed", None, &json)

@@ -22,6 +22,10 @@ use crate::{
 /// How far down a sheet a header is looked for.
 const SEARCH_ROWS: usize = 60;
 
+/// The rows [`find_header`] looks at: the rows searched and the one under the last. A
+/// sheet read as it arrives is searched once these are in.
+pub(crate) const SEARCH_WINDOW: usize = SEARCH_ROWS + 1;
+
 /// What a header cell says its column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Label {

@@ -14,8 +14,10 @@
 //!   matcher), and which are spacers, totals, repeated headers or the signature block;
 //! - [`crate::ingest::values`] normalises the status words and progress percents.
 //!
-//! Pure: a [`Grid`] in, a [`ReportTable`] (or a [`LayoutError`] saying, in Vietnamese, what
-//! the clerk should fix) out.
+//! Pure: a workbook in, a [`ReportTable`] (or a [`LayoutError`] saying, in Vietnamese, what
+//! the clerk should fix) out. The workbook comes whole ([`Grid`]) or as it is decoded, row by
+//! row ([`TableReader`]): either way each row is read once as it comes and then freed, and
+//! only the first rows of a sheet wait until its header can be searched.
 
 mod cells;
 mod header;
@@ -28,7 +30,7 @@ mod tests;
 use crate::{
     domain::finding::Finding,
     ingest::{
-        grid::Grid,
+        grid::{Cell, Grid, GridSink, Merge},
         table::{ColumnRole, ReportTable},
     },
 };
@@ -61,18 +63,51 @@ pub enum LayoutError {
 
 /// Finds the report table in `grid`: the sheet, its header, its columns (0-based, left to
 /// right) and its data rows with values normalised, plus findings about what could not be
-/// read.
+/// read. The grid is copied a row at a time as it is read; see [`take_table`] and
+/// [`TableReader`] for a workbook that is not needed afterwards.
 pub fn find_table(grid: &Grid) -> Result<ReportTable, LayoutError> {
-    table_of(sheet_choice::candidates(grid)?.choose()?)
+    let mut reader = TableReader::default();
+    grid.feed_copies(&mut reader);
+    reader.finish()
 }
 
-/// [`find_table`], moving the texts out of the grid as its rows are read and freeing it
-/// then: a large upload's texts are never held twice, and its grid and its assembled rows
-/// never at once.
-pub fn take_table(mut grid: Grid) -> Result<ReportTable, LayoutError> {
-    let candidates = sheet_choice::take_candidates(&mut grid)?;
-    drop(grid);
-    table_of(candidates.choose()?)
+/// [`find_table`], moving the texts out of the grid as its rows are read and freeing each
+/// row then: a large upload's texts are never held twice.
+pub fn take_table(grid: Grid) -> Result<ReportTable, LayoutError> {
+    TableReader::given(grid).finish()
+}
+
+/// [`find_table`] for a workbook as it is decoded ([`GridSink`]): each row is read as it
+/// arrives and then freed, so the pipeline never holds an upload's grid whole; only the
+/// first rows of each sheet wait for the header search. Give it to
+/// [`read_isolated_into`](crate::ingest::read::read_isolated_into), then [`finish`] it.
+///
+/// [`finish`]: TableReader::finish
+#[derive(Default)]
+pub struct TableReader(sheet_choice::CandidateReader);
+
+impl GridSink for TableReader {
+    fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
+        self.0.begin_sheet(name, hidden, merges, rows);
+    }
+
+    fn row(&mut self, cells: Vec<Cell>) {
+        self.0.row(cells);
+    }
+}
+
+impl TableReader {
+    /// A reader given a whole grid already read.
+    pub fn given(grid: Grid) -> TableReader {
+        let mut reader = TableReader::default();
+        grid.feed(&mut reader);
+        reader
+    }
+
+    /// The report table of the workbook given.
+    pub fn finish(self) -> Result<ReportTable, LayoutError> {
+        table_of(self.0.finish()?.choose()?)
+    }
 }
 
 fn table_of(choice: sheet_choice::Choice) -> Result<ReportTable, LayoutError> {

@@ -140,21 +140,13 @@ fn add_line(lines: &mut String, text: &str) {
 }
 
 /// The rows under a header read as texts (the first pass): what the second pass needs, and
-/// nothing of the sheet, so a caller that owns the grid can free it before that pass.
+/// nothing of the sheet, whose rows can be freed as soon as they are read.
 pub(crate) struct Lines {
     lines: Vec<Line>,
     map: Map,
 }
 
 impl Lines {
-    /// Reads the rows under `header` of the sheet `source` gives. `None` when the header has
-    /// no task column.
-    pub(crate) fn read<S: Source>(source: S, header: &Header) -> Option<Lines> {
-        let map = Map::of(header)?;
-        let lines = read_lines(source, header, &map);
-        Some(Lines { lines, map })
-    }
-
     /// The data rows (the second pass).
     pub(crate) fn assemble(self) -> (Vec<RawRow>, Vec<Finding>) {
         assemble(self.lines, &self.map)
@@ -163,31 +155,6 @@ impl Lines {
 
 /// A cell's place: 0-based row and column.
 type At = (usize, usize);
-
-/// Where the first pass gets the texts of a line: copied from a sheet the caller keeps, or
-/// moved out of one it gives up ([`Taking`]), so that a large upload's texts are not held
-/// twice while its grid is still alive.
-pub(crate) trait Source {
-    fn sheet(&self) -> &Sheet;
-    /// The cleaned text of the cell at `at`, read once per line that shows it.
-    fn text(&mut self, at: At) -> String;
-    /// The cell at `at`.
-    fn cell(&mut self, at: At) -> Cell;
-}
-
-impl Source for &Sheet {
-    fn sheet(&self) -> &Sheet {
-        self
-    }
-
-    fn text(&mut self, (row, col): At) -> String {
-        values::clean_text(&Sheet::cell(self, row, col).text())
-    }
-
-    fn cell(&mut self, (row, col): At) -> Cell {
-        Sheet::cell(self, row, col).clone()
-    }
-}
 
 /// A sheet whose cells' values are moved into the lines instead of copied. Only a cell
 /// outside every merged area is moved: it shows on its own row and column alone, and the
@@ -205,13 +172,8 @@ impl Taking<'_> {
             .get_mut(row)
             .and_then(|cells| cells.get_mut(col))
     }
-}
 
-impl Source for Taking<'_> {
-    fn sheet(&self) -> &Sheet {
-        self.0
-    }
-
+    /// The cleaned text of the cell at `at`, read once per line that shows it.
     fn text(&mut self, at: At) -> String {
         match self.own_cell(at) {
             Some(Cell::Text(text)) => values::clean_owned(std::mem::take(text).into_string()),
@@ -219,6 +181,7 @@ impl Source for Taking<'_> {
         }
     }
 
+    /// The cell at `at`.
     fn cell(&mut self, at: At) -> Cell {
         match self.own_cell(at) {
             Some(cell) => std::mem::replace(cell, Cell::Empty),
@@ -227,41 +190,75 @@ impl Source for Taking<'_> {
     }
 }
 
-fn read_lines<S: Source>(mut source: S, header: &Header, map: &Map) -> Vec<Line> {
-    let sheet = source.sheet();
-    let mut row = header.last_row() + 1;
-    if cells::is_numbering_row(sheet, row) {
-        row += 1;
+/// The first pass, a row at a time: rows are given in order as they arrive, each once, and
+/// are not looked at again except where a merged area starts on them. The caller may free
+/// every other row once it is read.
+pub(crate) struct LineReader {
+    map: Map,
+    /// The first row under the header.
+    first: usize,
+    /// The signature block was reached: nothing below belongs to the table.
+    ended: bool,
+    lines: Vec<Line>,
+}
+
+impl LineReader {
+    /// The reader of the rows under `header` on a sheet of `rows` rows. `None` when the
+    /// header has no task column.
+    pub(crate) fn new(header: &Header, rows: usize) -> Option<LineReader> {
+        let first = header.last_row() + 1;
+        Some(LineReader {
+            map: Map::of(header)?,
+            first,
+            ended: false,
+            // Sized once: a 100k-row sheet would otherwise leave up to half the vector
+            // unused after its last doubling.
+            lines: Vec::with_capacity(rows.saturating_sub(first)),
+        })
     }
-    let end = sheet.rows.len();
-    // Sized once: a 100k-row sheet would otherwise leave up to half the vector unused after
-    // its last doubling, on top of the grid it is read from.
-    let mut lines = Vec::with_capacity(end.saturating_sub(row));
-    for row in row..end {
-        let sheet = source.sheet();
+
+    /// True once no later row can belong to the table.
+    pub(crate) fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Reads `row` of `sheet` (every row above it has been given already), moving out the
+    /// texts it keeps.
+    pub(crate) fn read(&mut self, sheet: &mut Sheet, row: usize, header: &Header) {
+        if self.ended || row < self.first {
+            return;
+        }
         if cells::is_blank_row(sheet, row) {
-            continue;
+            return;
         }
         if is_signature(sheet, row) {
-            break;
+            self.ended = true;
+            return;
         }
         if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
-            continue;
+            return;
         }
-        let at = places(sheet, row, map);
+        let at = places(sheet, row, &self.map);
         // Known before the row's texts are taken, and only asked of rows without a number
         // or a task (folding every cell of every row would be slow).
         let date_line = at.lead_is_blank(sheet) && is_date_line(sheet, row);
-        let line = read_line(&mut source, row, at);
+        let line = read_line(&mut Taking(sheet), row, at);
         if is_total(&line) || is_footnote(&line) {
-            continue;
+            return;
         }
         if line.number.is_empty() && line.task.is_empty() && date_line {
-            continue;
+            return;
         }
-        lines.push(line);
+        self.lines.push(line);
     }
-    lines
+
+    /// The lines read.
+    pub(crate) fn finish(self) -> Lines {
+        Lines {
+            lines: self.lines,
+            map: self.map,
+        }
+    }
 }
 
 /// Where a line's values are, read from the sheet before any is taken.
@@ -340,7 +337,7 @@ fn places(sheet: &Sheet, row: usize, map: &Map) -> Places {
     }
 }
 
-fn read_line<S: Source>(source: &mut S, row: usize, at: Places) -> Line {
+fn read_line(source: &mut Taking, row: usize, at: Places) -> Line {
     let mut text = |at: Option<At>| at.map(|at| source.text(at)).unwrap_or_default();
     let mut number = text(at.number);
     let mut task = text(at.task);

@@ -9,7 +9,7 @@ use super::{header, rows, LayoutError};
 use crate::{
     domain::{finding::Finding, fold::fold},
     ingest::{
-        grid::{Grid, Sheet},
+        grid::{Cell, GridSink, Merge, Sheet},
         table::{ColumnRole, RawRow},
     },
 };
@@ -26,6 +26,7 @@ pub(crate) struct Choice {
 
 /// What the first pass over a workbook found: each sheet with a task column, its header and
 /// its rows read as texts. It holds nothing of the grid.
+#[derive(Default)]
 pub(crate) struct Candidates {
     sheets: Vec<Candidate>,
     /// The best header without a task column: its score, sheet and row.
@@ -70,62 +71,178 @@ fn name_weight(name: &str) -> f64 {
     }
 }
 
-fn is_empty(sheet: &Sheet) -> bool {
-    sheet
-        .rows
-        .iter()
-        .all(|row| row.iter().all(|c| c.is_empty()))
+/// The first pass over a workbook as it arrives, sheet by sheet and row by row: each
+/// visible sheet's first rows are held until its header can be searched, then every row is
+/// read into lines and freed (but for rows where a merged area starts, which rows below may
+/// show). What it finishes with holds nothing of the grid.
+#[derive(Default)]
+pub(crate) struct CandidateReader {
+    found: Candidates,
+    /// A visible sheet with something written on it was seen.
+    any_visible: bool,
+    current: Option<Reading>,
 }
 
-/// The first pass: every visible sheet's best header and the rows under it, as texts.
-pub(crate) fn candidates(grid: &Grid) -> Result<Candidates, LayoutError> {
-    candidates_of(grid.sheets.iter())
+/// The sheet being read.
+struct Reading {
+    /// Its rows so far; the others are empty until they arrive.
+    sheet: Sheet,
+    arrived: usize,
+    /// Something is written on a row seen so far.
+    written: bool,
+    /// Rows where a merged area starts, sorted.
+    origins: Vec<usize>,
+    state: State,
 }
 
-/// [`candidates`], moving the texts out of the grid instead of copying them
-/// ([`rows::Taking`]): the grid is only good for dropping afterwards.
-pub(crate) fn take_candidates(grid: &mut Grid) -> Result<Candidates, LayoutError> {
-    candidates_of(grid.sheets.iter_mut().map(rows::Taking))
+enum State {
+    /// Hidden, or without a header with a task column: its rows are passed over.
+    Passing,
+    /// Its first rows are held until the header search can see them all.
+    Searching,
+    /// Its header is found: each row is read as it arrives.
+    Reading(Box<Found>),
 }
 
-fn candidates_of<S: rows::Source>(
-    sheets: impl Iterator<Item = S>,
-) -> Result<Candidates, LayoutError> {
-    let visible: Vec<S> = sheets
-        .filter(|s| !s.sheet().hidden && !is_empty(s.sheet()))
-        .collect();
-    if visible.is_empty() {
-        return Err(LayoutError::EmptyWorkbook);
-    }
-    let mut sheets = Vec::new();
-    let mut without_task: Option<(f64, String, u32)> = None;
-    for source in visible {
-        let sheet = source.sheet();
-        let Some(header) = header::find_header(sheet) else {
-            continue;
+/// A sheet's header and the first pass over the rows under it.
+struct Found {
+    header: header::Header,
+    lines: rows::LineReader,
+}
+
+impl GridSink for CandidateReader {
+    fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
+        self.end_sheet();
+        let mut origins: Vec<usize> = merges.iter().map(|m| m.first_row as usize).collect();
+        origins.sort_unstable();
+        origins.dedup();
+        let mut sheet = Sheet::new(name, vec![Vec::new(); rows], merges);
+        sheet.hidden = hidden;
+        let state = if hidden {
+            State::Passing
+        } else {
+            State::Searching
         };
-        let weight = name_weight(&sheet.name);
-        let name = sheet.name.clone();
-        let Some(lines) = rows::Lines::read(source, &header) else {
-            let score = header.score * weight;
-            if without_task.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                let row = header.rows[0] as u32 + 1;
-                without_task = Some((score, name, row));
-            }
-            continue;
-        };
-        debug_assert!(header.has(ColumnRole::Task));
-        sheets.push(Candidate {
-            name,
-            weight,
-            header,
-            lines,
+        self.current = Some(Reading {
+            sheet,
+            arrived: 0,
+            written: false,
+            origins,
+            state,
         });
+        if rows == 0 {
+            self.end_sheet();
+        }
     }
-    Ok(Candidates {
-        sheets,
-        without_task,
-    })
+
+    fn row(&mut self, cells: Vec<Cell>) {
+        let Some(reading) = &mut self.current else {
+            return;
+        };
+        let row = reading.arrived;
+        reading.arrived += 1;
+        if row >= reading.sheet.rows.len() || reading.sheet.hidden {
+            return;
+        }
+        reading.written |= cells.iter().any(|c| !c.is_empty());
+        match &mut reading.state {
+            State::Passing => return,
+            State::Reading(found) if found.lines.ended() => return,
+            _ => {}
+        }
+        reading.sheet.rows[row] = cells;
+        let search = match &mut reading.state {
+            State::Searching => {
+                reading.arrived == reading.sheet.rows.len().min(header::SEARCH_WINDOW)
+            }
+            State::Reading(found) => {
+                found.lines.read(&mut reading.sheet, row, &found.header);
+                reading.free(row);
+                false
+            }
+            State::Passing => false,
+        };
+        if search {
+            self.search_header();
+        }
+    }
+}
+
+impl Reading {
+    /// Frees a row read, unless a merged area starts on it.
+    fn free(&mut self, row: usize) {
+        if self.origins.binary_search(&row).is_err() {
+            self.sheet.rows[row] = Vec::new();
+        }
+    }
+}
+
+impl CandidateReader {
+    /// The current sheet's first rows have all arrived: finds its header and reads them.
+    fn search_header(&mut self) {
+        let Some(reading) = &mut self.current else {
+            return;
+        };
+        let found = header::find_header(&reading.sheet);
+        let state = found.and_then(|header| {
+            match rows::LineReader::new(&header, reading.sheet.rows.len()) {
+                Some(lines) => Some(State::Reading(Box::new(Found { header, lines }))),
+                None => {
+                    let score = header.score * name_weight(&reading.sheet.name);
+                    let best = &mut self.found.without_task;
+                    if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                        let row = header.rows[0] as u32 + 1;
+                        *best = Some((score, reading.sheet.name.clone(), row));
+                    }
+                    None
+                }
+            }
+        });
+        reading.state = state.unwrap_or(State::Passing);
+        for row in 0..reading.arrived {
+            if let State::Reading(found) = &mut reading.state {
+                found.lines.read(&mut reading.sheet, row, &found.header);
+            }
+            reading.free(row);
+        }
+    }
+
+    /// The current sheet is complete.
+    fn end_sheet(&mut self) {
+        if matches!(
+            self.current,
+            Some(Reading {
+                state: State::Searching,
+                ..
+            })
+        ) {
+            // Fewer rows than the header search looks at: it looks at them all.
+            self.search_header();
+        }
+        let Some(reading) = self.current.take() else {
+            return;
+        };
+        self.any_visible |= !reading.sheet.hidden && reading.written;
+        if let State::Reading(found) = reading.state {
+            let Found { header, lines } = *found;
+            debug_assert!(header.has(ColumnRole::Task));
+            self.found.sheets.push(Candidate {
+                weight: name_weight(&reading.sheet.name),
+                name: reading.sheet.name,
+                header,
+                lines: lines.finish(),
+            });
+        }
+    }
+
+    /// Each visible sheet with a task column, its header and its rows read as texts.
+    pub(crate) fn finish(mut self) -> Result<Candidates, LayoutError> {
+        self.end_sheet();
+        if !self.any_visible {
+            return Err(LayoutError::EmptyWorkbook);
+        }
+        Ok(self.found)
+    }
 }
 
 impl Candidates {
@@ -170,5 +287,48 @@ impl Candidates {
         let (_, _, mut choice) = found.swap_remove(best);
         choice.others = others;
         Ok(choice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(texts: &[&str]) -> Vec<Cell> {
+        texts.iter().map(|t| Cell::Text((*t).into())).collect()
+    }
+
+    #[test]
+    fn rows_are_freed_once_read_but_where_a_merged_area_starts() {
+        let mut reader = CandidateReader::default();
+        // A task merged over rows 3-4 (0-based 2-3): row 2 is its origin.
+        let merges = vec![Merge::new(2, 1, 3, 1)];
+        reader.begin_sheet("Báo cáo".into(), false, merges, 100);
+        reader.row(row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện"]));
+        for i in 1..100 {
+            reader.row(row(&[&i.to_string(), &format!("Việc {i}"), "Xong"]));
+        }
+        let reading = reader.current.as_ref().expect("the sheet is still open");
+        let held: Vec<usize> = (0..100)
+            .filter(|&r| !reading.sheet.rows[r].is_empty())
+            .collect();
+        assert_eq!(held, vec![2]);
+        let mut candidates = reader.finish().unwrap();
+        let (rows, _) = candidates.sheets.remove(0).lines.assemble();
+        assert_eq!(rows.len(), 98, "row 4 continues the task of row 3");
+        assert_eq!(rows[1].result, "Xong\nXong");
+    }
+
+    #[test]
+    fn a_sheet_shorter_than_the_header_search_is_searched_when_it_ends() {
+        let mut reader = CandidateReader::default();
+        reader.begin_sheet("Ẩn".into(), true, Vec::new(), 1);
+        reader.row(row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện"]));
+        reader.begin_sheet("Báo cáo".into(), false, Vec::new(), 2);
+        reader.row(row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện"]));
+        reader.row(row(&["1", "Việc một", "Xong"]));
+        let candidates = reader.finish().unwrap();
+        let names: Vec<&str> = candidates.sheets.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["Báo cáo"]);
     }
 }

@@ -1,6 +1,6 @@
 //! Realistic messy layouts, built in code, and what must be read from them.
 
-use super::{find_table, take_table, LayoutError};
+use super::{find_table, take_table, LayoutError, TableReader};
 use crate::{
     domain::finding::Severity,
     ingest::{
@@ -115,11 +115,14 @@ fn grid(sheets: Vec<Sheet>) -> Grid {
     Grid { sheets }
 }
 
-/// [`find_table`], checking that the pipeline's [`take_table`] (texts moved out of the grid
-/// instead of copied) reads the same: every layout test checks both ways.
+/// [`find_table`], checking that [`take_table`] (texts moved out of the grid instead of
+/// copied) and the pipeline's [`TableReader`] (rows read as they are decoded from the
+/// reader's answer) read the same: every layout test checks all three ways.
 fn read_both(grid: &Grid) -> std::result::Result<ReportTable, LayoutError> {
     let found = find_table(grid);
     assert_eq!(take_table(grid.clone()), found);
+    let streamed = crate::ingest::read::through_wire(grid.clone(), TableReader::default());
+    assert_eq!(streamed.finish(), found);
     found
 }
 
@@ -1149,24 +1152,66 @@ fn group_text_typed_in_the_number_cell_without_merging() {
 }
 
 #[test]
-fn a_grid_taken_reads_as_one_borrowed() {
+fn workbooks_read_row_by_row_read_as_given_whole() {
     let cover = sheet("Hướng dẫn")
         .row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện"])
         .row(&["1", "Ví dụ", "Ghi kết quả"])
         .done();
-    let workbooks = [
-        grid(vec![
-            cover,
-            small_report("Báo cáo"),
-            small_report("Tháng trước"),
-        ]),
-        grid(vec![sheet("Bìa").row(&["BÁO CÁO"]).done()]),
-        grid(vec![sheet("Trống").done()]),
-        grid(vec![long_report_with_merges_across_stretches()]),
-    ];
-    for workbook in workbooks {
-        assert_eq!(take_table(workbook.clone()), find_table(&workbook));
+    let report = table(vec![
+        cover,
+        small_report("Báo cáo"),
+        small_report("Tháng trước"),
+    ]);
+    assert_eq!(report.sheet, "Báo cáo");
+    let cover_only = grid(vec![sheet("Bìa").row(&["BÁO CÁO"]).done()]);
+    assert_eq!(read_both(&cover_only), Err(LayoutError::NoTable));
+    let empty = grid(vec![
+        sheet("Trống").done(),
+        sheet("Ẩn").row(&["x"]).hidden().done(),
+    ]);
+    assert_eq!(read_both(&empty), Err(LayoutError::EmptyWorkbook));
+}
+
+#[test]
+fn a_long_report_read_row_by_row_keeps_what_merged_areas_show_further_down() {
+    // Every row is freed once read, but for rows where a merged area starts: the note
+    // merged over thousands of rows and the task merged over its continuation rows.
+    let table = table(vec![long_report_with_merges_across_stretches()]);
+    assert_eq!(table.rows.len(), 4087 + 1 + 4092);
+    assert_eq!(row(&table, 21).notes, "Theo dõi chung");
+    assert_eq!(row(&table, 6000).notes, "Theo dõi chung");
+    assert_eq!(row(&table, 6001).notes, "");
+    let merged_task = row(&table, 4096);
+    assert_eq!(merged_task.task_text, "Kích hoạt tài khoản định danh");
+    assert_eq!(
+        merged_task.result,
+        "Đợt 1: 200 tài khoản\nĐợt 2: 300 tài khoản\nĐợt 3: 300 tài khoản"
+    );
+    assert_eq!(merged_task.context[0].text, "II");
+    // The signature block on row 8191 ends the table.
+    assert_eq!(table.rows.last().map(|r| r.source_row), Some(8190));
+}
+
+#[test]
+fn a_header_at_the_bottom_of_the_search_is_found_on_a_long_sheet() {
+    let mut b = sheet("Báo cáo");
+    for i in 0..59 {
+        b = b.row(&[&format!("Dòng giới thiệu {i}")]);
     }
+    // Rows 60 and 61: the last row searched and the one under it.
+    b = b
+        .row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện", ""])
+        .row(&["", "", "Đã hoàn thành", "Đang thực hiện"])
+        .merge("A60:A61")
+        .merge("B60:B61")
+        .merge("C60:D60");
+    for i in 1..=300 {
+        b = b.row(&[&i.to_string(), &format!("Nhiệm vụ {i}"), "Xong", ""]);
+    }
+    let table = table(vec![b.done()]);
+    assert_eq!(table.header_rows, vec![60, 61]);
+    assert_eq!(table.rows.len(), 300);
+    assert_eq!(row(&table, 62).task_text, "Nhiệm vụ 1");
 }
 
 #[test]

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use super::parse::{parse, ReadOutcome};
 use super::wire::{self, Reply};
 use super::{human_bytes, sniff, truncate_chars, ReadError, ReadLimits};
-use crate::ingest::grid::Grid;
+use crate::ingest::grid::{Grid, GridSink};
 
 /// Exit status of a child whose stdin closed (the normal end).
 pub const EXIT_OK: u8 = 0;
@@ -281,14 +281,25 @@ pub fn read_isolated_outcome(
     limits: &ReadLimits,
     program: &Path,
 ) -> Result<ReadOutcome, ReadError> {
+    read_isolated_into(bytes, limits, program, Grid::default)
+}
+
+/// [`read_isolated_outcome`], handing the workbook's sheets and rows to a sink made by
+/// `sink` as they are decoded, while the child is still writing them: the sink comes back
+/// as the outcome's `grid`. A read tried twice (see the module doc) starts a fresh sink.
+pub fn read_isolated_into<S: GridSink>(
+    bytes: &[u8],
+    limits: &ReadLimits,
+    program: &Path,
+    sink: impl FnMut() -> S,
+) -> Result<ReadOutcome<S>, ReadError> {
     let started = Instant::now();
-    let result = run_child(bytes, limits, program);
+    let result = run_child(bytes, limits, program, sink);
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match &result {
         Ok(outcome) => {
             tracing::debug!(
                 format = outcome.format.as_str(),
-                sheets = outcome.grid.sheets.len(),
                 elapsed_ms,
                 "workbook read"
             );
@@ -505,13 +516,14 @@ impl Worker {
         }
     }
 
-    /// Sends one file and waits for the answer until `deadline`.
-    fn ask(
+    /// Sends one file and waits for the answer until `deadline`, decoding it into `sink`.
+    fn ask<S: GridSink>(
         &mut self,
         bytes: &[u8],
         deadline: Instant,
         max_cells: u64,
-    ) -> Result<Result<ReadOutcome, ReadError>, Failed> {
+        sink: S,
+    ) -> Result<Result<ReadOutcome<S>, ReadError>, Failed> {
         self.stderr
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -556,7 +568,7 @@ impl Worker {
                     garbled: Some(why),
                     stderr: String::new(),
                 };
-                match wire::decode_from(pieces, len, max_cells) {
+                match wire::decode_from(pieces, len, max_cells, sink) {
                     Ok(Reply::Ok(outcome)) => return Ok(Ok(outcome)),
                     Ok(Reply::Rejected(e)) => return Ok(Err(e)),
                     Err(wire::DecodeError::Io(e)) => match e.kind() {
@@ -609,7 +621,12 @@ struct Failed {
     stderr: String,
 }
 
-fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOutcome, ReadError> {
+fn run_child<S: GridSink>(
+    bytes: &[u8],
+    limits: &ReadLimits,
+    program: &Path,
+    mut sink: impl FnMut() -> S,
+) -> Result<ReadOutcome<S>, ReadError> {
     if bytes.len() > limits.max_bytes {
         return Err(ReadError::too_large(format!(
             "tệp nặng {}, quá giới hạn {} cho một lần tải lên",
@@ -625,7 +642,7 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
         Some(worker) => worker,
         None => Worker::spawn(limits, program)?,
     };
-    match worker.ask(bytes, deadline, limits.max_cells) {
+    match worker.ask(bytes, deadline, limits.max_cells, sink()) {
         Ok(answer) => {
             worker.park();
             answer
@@ -638,7 +655,7 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
                 // file gets a fresh child before it is judged.
                 tracing::info!("reader child died on a reused process; reading again");
                 let mut fresh = Worker::spawn(limits, program)?;
-                return match fresh.ask(bytes, deadline, limits.max_cells) {
+                return match fresh.ask(bytes, deadline, limits.max_cells, sink()) {
                     Ok(answer) => {
                         fresh.park();
                         answer
@@ -654,7 +671,7 @@ fn run_child(bytes: &[u8], limits: &ReadLimits, program: &Path) -> Result<ReadOu
     }
 }
 
-fn interpret_failure(failed: Failed, limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+fn interpret_failure<S>(failed: Failed, limits: &ReadLimits) -> Result<ReadOutcome<S>, ReadError> {
     let reply = failed.garbled.map(Err);
     interpret(failed.status, failed.ending, reply, &failed.stderr, limits)
 }
@@ -701,13 +718,13 @@ fn kill(child: &mut Child) -> Option<ExitStatus> {
 }
 
 /// What a child's end means for the clerk. `reply` is an answer that could not be decoded.
-fn interpret(
+fn interpret<S>(
     status: Option<ExitStatus>,
     ending: Ending,
-    reply: Option<Result<Reply, String>>,
+    reply: Option<Result<Reply<S>, String>>,
     stderr: &str,
     limits: &ReadLimits,
-) -> Result<ReadOutcome, ReadError> {
+) -> Result<ReadOutcome<S>, ReadError> {
     let crashed = |what: String| {
         let mut tail = stderr.trim().to_string();
         if let Some((i, _)) = tail.char_indices().rev().nth(600) {
@@ -848,14 +865,14 @@ mod tests {
     #[test]
     fn answers_are_interpreted() {
         let limits = ReadLimits::default();
-        let e = interpret(None, Ending::TimedOut, None, "", &limits).unwrap_err();
+        let e = interpret::<Grid>(None, Ending::TimedOut, None, "", &limits).unwrap_err();
         assert_eq!(e.code(), "timeout");
         assert!(e.to_string().starts_with("Đọc tệp quá 15 giây"));
         #[cfg(unix)]
         {
             use std::os::unix::process::ExitStatusExt;
             let abort = ExitStatus::from_raw(libc::SIGABRT);
-            let e = interpret(
+            let e = interpret::<Grid>(
                 Some(abort),
                 Ending::Exited,
                 None,
@@ -865,10 +882,10 @@ mod tests {
             .unwrap_err();
             assert_eq!(e.code(), "too_large");
             assert!(e.to_string().starts_with("Tệp quá lớn hoặc hỏng: "));
-            let e = interpret(Some(abort), Ending::Exited, None, "", &limits).unwrap_err();
+            let e = interpret::<Grid>(Some(abort), Ending::Exited, None, "", &limits).unwrap_err();
             assert_eq!(e.code(), "crashed");
             let clean = ExitStatus::from_raw(0);
-            let e = interpret(
+            let e = interpret::<Grid>(
                 Some(clean),
                 Ending::Exited,
                 Some(Ok(Reply::Rejected(ReadError::Encrypted))),
@@ -877,7 +894,7 @@ mod tests {
             )
             .unwrap_err();
             assert_eq!(e, ReadError::Encrypted);
-            let e = interpret(Some(clean), Ending::Exited, None, "", &limits).unwrap_err();
+            let e = interpret::<Grid>(Some(clean), Ending::Exited, None, "", &limits).unwrap_err();
             assert_eq!(e.code(), "crashed");
         }
     }

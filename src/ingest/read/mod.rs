@@ -49,9 +49,12 @@ pub mod parse;
 pub mod sniff;
 mod wire;
 
+#[cfg(test)]
+pub(crate) use wire::through as through_wire;
+
 pub use isolated::{
-    child_exit, child_main, read_isolated, read_isolated_outcome, retire_idle_readers,
-    ReadSheetArgs,
+    child_exit, child_main, read_isolated, read_isolated_into, read_isolated_outcome,
+    retire_idle_readers, ReadSheetArgs,
 };
 pub use parse::{parse, ReadOutcome};
 pub use sniff::{sniff, Format, Sniffed};

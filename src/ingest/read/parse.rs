@@ -30,11 +30,13 @@ use super::{human_bytes, ReadError, ReadLimits};
 use crate::ingest::grid::{Cell, Grid, Merge, Sheet};
 use crate::ingest::merge_index;
 
-/// A workbook read successfully, possibly with sheets skipped.
+/// A workbook read successfully, possibly with sheets skipped. `grid` is the workbook's
+/// cells, or what a [`GridSink`](crate::ingest::grid::GridSink) made of them as they were
+/// decoded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReadOutcome {
+pub struct ReadOutcome<G = Grid> {
     pub format: Format,
-    pub grid: Grid,
+    pub grid: G,
     /// Vietnamese notes about what was skipped (chart sheets, broken sheets, merges).
     #[serde(default)]
     pub notes: Vec<String>,

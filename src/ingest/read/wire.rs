@@ -2,8 +2,9 @@
 //!
 //! A 100k-row report is 1.2 M cells; as JSON that is ~40 MB to escape, write, scan and
 //! unescape. Here a grid travels as its non-empty cells only, each a column number, a tag and
-//! a length-prefixed payload, read straight into the parent's [`Grid`]. Rejections (small,
-//! rare) stay JSON inside the frame.
+//! a length-prefixed payload, handed row by row to the parent's [`GridSink`] (a [`Grid`], or
+//! the layout reading each row as it comes). Rejections (small, rare) stay JSON inside the
+//! frame.
 //!
 //! Layout, little-endian: `u8` tag (`0` outcome, `1` rejection); an outcome is the format
 //! (`u8`), the notes, then each sheet: name, hidden, merges, and its rows, each as its length
@@ -11,7 +12,7 @@
 //! Decoding checks every length against what is left of the frame, so a truncated or garbled
 //! answer is an error, never a huge allocation. The parent decodes straight from the pipe
 //! ([`decode_from`]) while the child is still writing: the answer's bytes are never held
-//! whole next to the grid they become.
+//! whole, and an upload's grid need not be either.
 
 use std::io::{self, Read, Write};
 
@@ -20,12 +21,13 @@ use chrono::DateTime;
 use super::parse::ReadOutcome;
 use super::sniff::Format;
 use super::ReadError;
-use crate::ingest::grid::{Cell, Grid, Merge, Sheet};
+use crate::ingest::grid::{Cell, Grid, GridSink, Merge, Sheet};
 
-/// What the child answers for one file.
+/// What the child answers for one file; decoded, its workbook is whatever the parent's
+/// [`GridSink`] made of it.
 #[derive(Debug)]
-pub(crate) enum Reply {
-    Ok(ReadOutcome),
+pub(crate) enum Reply<G = Grid> {
+    Ok(ReadOutcome<G>),
     Rejected(ReadError),
 }
 
@@ -285,13 +287,20 @@ impl<R: Read> In<R> {
 /// `max_cells` cells in all (empty ones included), as the child's own budget allowed.
 #[cfg(test)]
 pub(crate) fn decode(bytes: &[u8], max_cells: u64) -> Decoded<Reply> {
-    decode_from(bytes, bytes.len(), max_cells)
+    decode_from(bytes, bytes.len(), max_cells, Grid::default())
 }
 
-/// [`decode`] reading the answer's `len` bytes from `reader` as they come: a large answer
-/// is never held whole next to the grid it becomes. Reads exactly `len` bytes when it
-/// succeeds; a stream that ends early is [`DecodeError::Io`].
-pub(crate) fn decode_from(reader: impl Read, len: usize, max_cells: u64) -> Decoded<Reply> {
+/// [`decode`] reading the answer's `len` bytes from `reader` as they come, and handing each
+/// sheet and row to `sink` as soon as it is decoded: a large answer is never held whole,
+/// neither as bytes nor, when the sink reads rows as they come, as a grid. The sink comes
+/// back as the outcome's `grid`. Reads exactly `len` bytes when it succeeds; a stream that
+/// ends early is [`DecodeError::Io`], whatever the sink was given by then.
+pub(crate) fn decode_from<S: GridSink>(
+    reader: impl Read,
+    len: usize,
+    max_cells: u64,
+    mut sink: S,
+) -> Decoded<Reply<S>> {
     let mut r = In { reader, left: len };
     let mut cells_left = max_cells;
     match r.u8()? {
@@ -306,15 +315,15 @@ pub(crate) fn decode_from(reader: impl Read, len: usize, max_cells: u64) -> Deco
             let notes = (0..r.count(4)?)
                 .map(|_| r.str())
                 .collect::<Decoded<Vec<_>>>()?;
-            let sheets = (0..r.count(13)?)
-                .map(|_| decode_sheet(&mut r, &mut cells_left))
-                .collect::<Decoded<Vec<_>>>()?;
+            for _ in 0..r.count(13)? {
+                decode_sheet(&mut r, &mut cells_left, &mut sink)?;
+            }
             if r.left != 0 {
                 return Err("trailing bytes after the answer".into());
             }
             Ok(Reply::Ok(ReadOutcome {
                 format,
-                grid: Grid { sheets },
+                grid: sink,
                 notes,
             }))
         }
@@ -322,7 +331,29 @@ pub(crate) fn decode_from(reader: impl Read, len: usize, max_cells: u64) -> Deco
     }
 }
 
-fn decode_sheet<R: Read>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Sheet> {
+/// `grid` encoded as a child's answer and decoded into `sink` as the parent does: for tests
+/// of sinks that read rows as they come.
+#[cfg(test)]
+pub(crate) fn through<S: GridSink>(grid: Grid, sink: S) -> S {
+    let outcome = ReadOutcome {
+        format: Format::Xlsx,
+        grid,
+        notes: Vec::new(),
+    };
+    let mut frame = Vec::new();
+    write_frame(&Reply::Ok(outcome), &mut frame).expect("a vector takes every byte");
+    let answer = &frame[8..];
+    match decode_from(answer, answer.len(), u64::MAX, sink) {
+        Ok(Reply::Ok(outcome)) => outcome.grid,
+        _ => panic!("a grid encoded here decodes"),
+    }
+}
+
+fn decode_sheet<R: Read>(
+    r: &mut In<R>,
+    cells_left: &mut u64,
+    sink: &mut impl GridSink,
+) -> Decoded<()> {
     let name = r.str()?;
     let hidden = r.u8()? != 0;
     let merges = (0..r.count(16)?)
@@ -336,7 +367,7 @@ fn decode_sheet<R: Read>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Sheet> 
         })
         .collect::<Decoded<Vec<_>>>()?;
     let n_rows = r.count(8)?;
-    let mut rows = Vec::with_capacity(n_rows);
+    sink.begin_sheet(name, hidden, merges, n_rows);
     for _ in 0..n_rows {
         let len = r.u32()?;
         let filled = r.count(6)?;
@@ -369,11 +400,9 @@ fn decode_sheet<R: Read>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Sheet> 
             row.push(cell);
         }
         row.resize(len, Cell::Empty);
-        rows.push(row);
+        sink.row(row);
     }
-    let mut sheet = Sheet::new(name, rows, merges);
-    sheet.hidden = hidden;
-    Ok(sheet)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -441,13 +470,13 @@ mod tests {
         }
         assert!(decode(bytes, 5).is_err(), "over the cell budget");
         // From a stream: one that ends early is the child's end, not a garbled answer.
-        match decode_from(&bytes[..bytes.len() - 3], bytes.len(), 100) {
+        match decode_from(&bytes[..bytes.len() - 3], bytes.len(), 100, Grid::default()) {
             Err(DecodeError::Io(_)) => {}
             other => panic!("a stream cut short: {other:?}"),
         }
         let mut garbled = bytes.to_vec();
         garbled[1] = 99; // the format
-        match decode_from(&garbled[..], garbled.len(), 100) {
+        match decode_from(&garbled[..], garbled.len(), 100, Grid::default()) {
             Err(DecodeError::Garbled(why)) => assert_eq!(why, "unknown format"),
             other => panic!("a garbled answer: {other:?}"),
         }
