@@ -15,7 +15,7 @@ use super::{
     layout,
     matcher::{self, AssignmentRole, TaskRef},
     read::{self, ReadLimits, ReadOutcome},
-    table::ReportTable,
+    table::{RawRow, ReportTable},
 };
 use crate::{
     db::{
@@ -264,6 +264,7 @@ pub fn ingest_read(
     let (rows, task_ids) = normalise(table, &tasks, &mut capped);
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
+        resident_mb = ?crate::memory::resident_mb(),
         "ingest: matched"
     );
     let findings = capped.finish();
@@ -351,6 +352,13 @@ fn task_refs(
         .collect())
 }
 
+// `normalise` builds the output rows in the table rows' own buffer, which needs an output
+// row to fit in a table row.
+const _: () = assert!(
+    std::mem::size_of::<RowOut>() <= std::mem::size_of::<RawRow>()
+        && std::mem::align_of::<RowOut>() == std::mem::align_of::<RawRow>()
+);
+
 /// Rows stored per batch.
 const STORE_BATCH: usize = 1000;
 
@@ -369,36 +377,42 @@ fn normalise(
     });
     findings.extend(general);
     let raw_rows = table.rows;
-    let mut out = Vec::with_capacity(raw_rows.len());
     let mut task_ids = Vec::with_capacity(raw_rows.len());
     if raw_rows.is_empty() {
         findings.push(Finding::warning(
             "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",
         ));
     }
-    for (row, m) in raw_rows.into_iter().zip(matches) {
-        let task = m.task.and_then(|i| tasks.get(i));
-        let method = m.method.map(|method| match method {
-            matcher::MatchMethod::Code => "code".to_string(),
-            matcher::MatchMethod::Text => "text".to_string(),
-        });
-        // The score as stored (per mille) and as shown, rounded alike.
-        let score = (m.score * 1000.0).round() / 1000.0;
-        task_ids.push(task.map(|(id, _)| *id));
-        out.push(RowOut {
-            task_code: task.map(|(_, t)| t.code.clone()),
-            status: row.status.map(|s| s.as_str().to_string()),
-            progress_percent: row.progress_percent,
-            result: row.result,
-            difficulties: row.difficulties,
-            proposals: row.proposals,
-            match_: MatchOut { method, score },
-            source: SourceOut {
-                sheet: table.sheet.clone(),
-                row: row.source_row,
-            },
-        });
-    }
+    // Collected from the rows' own iterator, so the output rows are built in place, in the
+    // table rows' buffer (an output row is no larger than a table row).
+    let out: Vec<RowOut> = raw_rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let m = &matches[i];
+            let task = m.task.and_then(|i| tasks.get(i));
+            let method = m.method.map(|method| match method {
+                matcher::MatchMethod::Code => "code".to_string(),
+                matcher::MatchMethod::Text => "text".to_string(),
+            });
+            // The score as stored (per mille) and as shown, rounded alike.
+            let score = (m.score * 1000.0).round() / 1000.0;
+            task_ids.push(task.map(|(id, _)| *id));
+            RowOut {
+                task_code: task.map(|(_, t)| t.code.clone()),
+                status: row.status.map(|s| s.as_str().to_string()),
+                progress_percent: row.progress_percent,
+                result: row.result,
+                difficulties: row.difficulties,
+                proposals: row.proposals,
+                match_: MatchOut { method, score },
+                source: SourceOut {
+                    sheet: table.sheet.clone(),
+                    row: row.source_row,
+                },
+            }
+        })
+        .collect();
     (out, task_ids)
 }
 

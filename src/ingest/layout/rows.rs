@@ -565,6 +565,12 @@ fn is_heading(line: &Line, next: Option<&Line>) -> bool {
         || next.is_some_and(|n| numbering::is_child(&number, &n.number))
 }
 
+// `assemble` builds the rows in the lines' own buffer, which needs a row to fit in a line.
+const _: () = assert!(
+    std::mem::size_of::<RawRow>() <= std::mem::size_of::<Line>()
+        && std::mem::align_of::<RawRow>() == std::mem::align_of::<Line>()
+);
+
 /// What a line turned out to be in the second pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -629,11 +635,13 @@ fn assemble(mut lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
             .filter_map(|(line, _)| line.progress.as_ref()),
     );
     let mut context: Vec<(String, Heading)> = Vec::new();
-    let data = kinds.iter().filter(|k| **k == Kind::Data).count();
-    let mut rows = Vec::with_capacity(data);
-    for (line, kind) in lines.into_iter().zip(kinds) {
-        match kind {
-            Kind::Skipped => {}
+    // Collected from the lines' own iterator, so the rows are built in place, in the lines'
+    // buffer (a row is no larger than a line): a large upload never holds both vectors.
+    let rows = lines
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, line)| match kinds[i] {
+            Kind::Skipped => None,
             Kind::Heading => {
                 let (number, text) = if line.number.is_empty() {
                     numbering::split_leading(&line.task)
@@ -646,6 +654,7 @@ fn assemble(mut lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
                     context.truncate(at);
                 }
                 context.push((kind, heading));
+                None
             }
             Kind::Data => {
                 // A row numbered under the innermost heading ("(1)" under "a", "2" under
@@ -660,10 +669,10 @@ fn assemble(mut lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
                     }
                 }
                 let headings = context.iter().map(|(_, h)| h.clone()).collect();
-                rows.push(raw_row(line, headings, map, fractions, &mut findings));
+                Some(raw_row(line, headings, map, fractions, &mut findings))
             }
-        }
-    }
+        })
+        .collect();
     (rows, findings)
 }
 
