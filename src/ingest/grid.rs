@@ -102,6 +102,19 @@ impl Sheet {
         }
     }
 
+    /// A sheet whose rows are still to come, `rows` of them at most: its merged areas are
+    /// indexed for that many rows now (lookups index them once; rows pushed later are then
+    /// covered too). Areas only reach as far as the rows that exist, so no further.
+    pub fn arriving(name: String, hidden: bool, merges: Vec<Merge>, rows: usize) -> Sheet {
+        let reach = merges.iter().map(|m| m.last_row as usize + 1).max();
+        let mut sheet = Sheet::new(name, Vec::new(), merges);
+        sheet.hidden = hidden;
+        sheet
+            .merge_index
+            .get(&sheet.merges, rows.min(reach.unwrap_or(0)));
+        sheet
+    }
+
     pub fn cell(&self, row: usize, col: usize) -> &Cell {
         self.rows
             .get(row)
@@ -150,19 +163,28 @@ pub trait GridSink {
     fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize);
     /// The next row of the sheet begun last.
     fn row(&mut self, cells: Vec<Cell>);
+    /// Forget the sheet begun last: it could not be read after all, or it comes again.
+    fn drop_sheet(&mut self);
 }
 
 impl GridSink for Grid {
     fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
-        let mut sheet = Sheet::new(name, Vec::with_capacity(rows), merges);
+        // `rows` is what the sheet declares: room for a large one is made as rows come.
+        let mut sheet = Sheet::new(name, Vec::with_capacity(rows.min(1 << 16)), merges);
         sheet.hidden = hidden;
         self.sheets.push(sheet);
     }
 
-    fn row(&mut self, cells: Vec<Cell>) {
+    fn row(&mut self, mut cells: Vec<Cell>) {
         if let Some(sheet) = self.sheets.last_mut() {
+            // Kept for good: give back what the row's doublings left unused.
+            cells.shrink_to_fit();
             sheet.rows.push(cells);
         }
+    }
+
+    fn drop_sheet(&mut self) {
+        self.sheets.pop();
     }
 }
 

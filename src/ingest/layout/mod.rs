@@ -94,6 +94,10 @@ impl GridSink for TableReader {
     fn row(&mut self, cells: Vec<Cell>) {
         self.0.row(cells);
     }
+
+    fn drop_sheet(&mut self) {
+        self.0.drop_sheet();
+    }
 }
 
 impl TableReader {

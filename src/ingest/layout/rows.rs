@@ -212,8 +212,9 @@ impl LineReader {
             first,
             ended: false,
             // Sized once: a 100k-row sheet would otherwise leave up to half the vector
-            // unused after its last doubling.
-            lines: Vec::with_capacity(rows.saturating_sub(first)),
+            // unused after its last doubling. `rows` is what the sheet declares, so a sheet
+            // declaring a million rows gets room for its rows as they come.
+            lines: Vec::with_capacity(rows.saturating_sub(first).min(1 << 17)),
         })
     }
 

@@ -85,13 +85,16 @@ pub(crate) struct CandidateReader {
 
 /// The sheet being read.
 struct Reading {
-    /// Its rows so far; the others are empty until they arrive.
+    /// Its rows so far, emptied once read.
     sheet: Sheet,
-    arrived: usize,
+    /// The rows it declares (at most; maybe fewer).
+    declared: usize,
     /// Something is written on a row seen so far.
     written: bool,
     /// Rows where a merged area starts, sorted.
     origins: Vec<usize>,
+    /// The best header without a task column before this sheet, should it be dropped.
+    without_task: Option<(f64, String, u32)>,
     state: State,
 }
 
@@ -116,45 +119,41 @@ impl GridSink for CandidateReader {
         let mut origins: Vec<usize> = merges.iter().map(|m| m.first_row as usize).collect();
         origins.sort_unstable();
         origins.dedup();
-        let mut sheet = Sheet::new(name, vec![Vec::new(); rows], merges);
-        sheet.hidden = hidden;
         let state = if hidden {
             State::Passing
         } else {
             State::Searching
         };
         self.current = Some(Reading {
-            sheet,
-            arrived: 0,
+            sheet: Sheet::arriving(name, hidden, merges, rows),
+            declared: rows,
             written: false,
             origins,
+            without_task: self.found.without_task.clone(),
             state,
         });
-        if rows == 0 {
-            self.end_sheet();
-        }
     }
 
     fn row(&mut self, cells: Vec<Cell>) {
         let Some(reading) = &mut self.current else {
             return;
         };
-        let row = reading.arrived;
-        reading.arrived += 1;
-        if row >= reading.sheet.rows.len() || reading.sheet.hidden {
+        let row = reading.sheet.rows.len();
+        if reading.sheet.hidden {
             return;
         }
         reading.written |= cells.iter().any(|c| !c.is_empty());
-        match &mut reading.state {
-            State::Passing => return,
-            State::Reading(found) if found.lines.ended() => return,
-            _ => {}
+        let keep = match &reading.state {
+            State::Passing => false,
+            State::Reading(found) => !found.lines.ended(),
+            State::Searching => true,
+        };
+        if !keep {
+            return;
         }
-        reading.sheet.rows[row] = cells;
+        reading.sheet.rows.push(cells);
         let search = match &mut reading.state {
-            State::Searching => {
-                reading.arrived == reading.sheet.rows.len().min(header::SEARCH_WINDOW)
-            }
+            State::Searching => row + 1 == header::SEARCH_WINDOW,
             State::Reading(found) => {
                 found.lines.read(&mut reading.sheet, row, &found.header);
                 reading.free(row);
@@ -164,6 +163,12 @@ impl GridSink for CandidateReader {
         };
         if search {
             self.search_header();
+        }
+    }
+
+    fn drop_sheet(&mut self) {
+        if let Some(reading) = self.current.take() {
+            self.found.without_task = reading.without_task;
         }
     }
 }
@@ -184,22 +189,23 @@ impl CandidateReader {
             return;
         };
         let found = header::find_header(&reading.sheet);
-        let state = found.and_then(|header| {
-            match rows::LineReader::new(&header, reading.sheet.rows.len()) {
-                Some(lines) => Some(State::Reading(Box::new(Found { header, lines }))),
-                None => {
-                    let score = header.score * name_weight(&reading.sheet.name);
-                    let best = &mut self.found.without_task;
-                    if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                        let row = header.rows[0] as u32 + 1;
-                        *best = Some((score, reading.sheet.name.clone(), row));
+        let state =
+            found.and_then(
+                |header| match rows::LineReader::new(&header, reading.declared) {
+                    Some(lines) => Some(State::Reading(Box::new(Found { header, lines }))),
+                    None => {
+                        let score = header.score * name_weight(&reading.sheet.name);
+                        let best = &mut self.found.without_task;
+                        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                            let row = header.rows[0] as u32 + 1;
+                            *best = Some((score, reading.sheet.name.clone(), row));
+                        }
+                        None
                     }
-                    None
-                }
-            }
-        });
+                },
+            );
         reading.state = state.unwrap_or(State::Passing);
-        for row in 0..reading.arrived {
+        for row in 0..reading.sheet.rows.len() {
             if let State::Reading(found) = &mut reading.state {
                 found.lines.read(&mut reading.sheet, row, &found.header);
             }
@@ -328,6 +334,31 @@ mod tests {
         reader.row(row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện"]));
         reader.row(row(&["1", "Việc một", "Xong"]));
         let candidates = reader.finish().unwrap();
+        let names: Vec<&str> = candidates.sheets.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["Báo cáo"]);
+    }
+
+    #[test]
+    fn a_dropped_sheet_leaves_nothing_behind() {
+        let read = |drop: bool| {
+            let mut reader = CandidateReader::default();
+            reader.begin_sheet("Nháp".into(), false, Vec::new(), 100);
+            // A header without a task column, searched once 61 rows are in.
+            reader.row(row(&["STT", "Kết quả thực hiện", "Tiến độ"]));
+            for i in 1..70 {
+                reader.row(row(&[&i.to_string(), "Xong", "100%"]));
+            }
+            if drop {
+                reader.drop_sheet();
+            }
+            reader.begin_sheet("Báo cáo".into(), false, Vec::new(), 2);
+            reader.row(row(&["STT", "Nội dung nhiệm vụ", "Kết quả thực hiện"]));
+            reader.row(row(&["1", "Việc một", "Xong"]));
+            reader.finish().unwrap()
+        };
+        assert!(read(false).without_task.is_some());
+        let candidates = read(true);
+        assert!(candidates.without_task.is_none());
         let names: Vec<&str> = candidates.sheets.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, vec!["Báo cáo"]);
     }

@@ -8,18 +8,19 @@
 //! * the child sets `RLIMIT_AS` (address space, `parse_memory_mb`) and `RLIMIT_CORE = 0`, then
 //!   serves files one after another over its pipes: a request is a `u64` length and the file's
 //!   bytes on stdin; before each file it sets `RLIMIT_CPU` to its CPU time so far plus a little
-//!   above the wall-clock limit; the answer is a `u64` length and the outcome or the rejection
-//!   with its Vietnamese message, in the compact binary form of [`super::wire`]. It exits when
-//!   stdin closes (so also when the server dies);
+//!   above the wall-clock limit; it writes the answer as it reads the file, row by row, in
+//!   the chunked binary form of [`super::wire`], ending with the notes or with the rejection
+//!   and its Vietnamese message. It exits when stdin closes (so also when the server dies);
 //! * the parent keeps idle children in a small pool (per limits and program) so a month of
 //!   small files does not pay a process start each (~5–15 ms, more than reading a 150-row
 //!   file); a child is retired after [`MAX_FILES_PER_CHILD`] files;
-//! * the parent writes the request from a thread, reads answers on a thread per child with a
-//!   size cap, which forwards each answer in 64 KB pieces (at most 16 ahead) for the asking
-//!   thread to decode as they come, keeps the first 16 KB of stderr per request, and waits
-//!   with a deadline, killing the child when it passes. An abort with "memory allocation … failed", an OOM kill,
-//!   `SIGXCPU` or the deadline become `too_large` / `timeout` rejections; anything else is
-//!   `crashed`. A child that dies is never reused; when it had served other files before,
+//! * the parent writes the request from a thread; a thread per child forwards what the child
+//!   writes in pieces of up to 64 KB (at most 16 ahead) for the asking thread to decode as
+//!   they come, into the caller's sink (the layout reads each row as it arrives), with a size
+//!   cap per answer; it keeps the first 16 KB of stderr per request, and waits with a
+//!   deadline, killing the child when it passes. An abort with "memory allocation … failed",
+//!   an OOM kill, `SIGXCPU`, the deadline or an answer over its cap become `too_large` /
+//!   `timeout` rejections; anything else is `crashed`. A child that dies is never reused; when it had served other files before,
 //!   the file is read once more by a fresh child, so a verdict never depends on what an earlier
 //!   file left behind (memory, CPU time).
 //!
@@ -33,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::parse::{parse, ReadOutcome};
+use super::parse::{parse_into, ReadOutcome};
 use super::wire::{self, Reply};
 use super::{human_bytes, sniff, truncate_chars, ReadError, ReadLimits};
 use crate::ingest::grid::{Grid, GridSink};
@@ -170,13 +171,13 @@ fn child_status(args: &ReadSheetArgs) -> u8 {
             return EXIT_IO;
         }
         limit_cpu_for_one_file(&limits);
-        let reply = match parse(&bytes, &limits) {
-            Ok(outcome) => Reply::Ok(outcome),
-            Err(e) => Reply::Rejected(e),
+        // Rows are written as they are read: the parent lays them out meanwhile.
+        let mut answer = wire::AnswerWriter::new(&mut out);
+        let written = match parse_into(&bytes, &limits, &mut answer) {
+            Ok(notes) => answer.end(&notes),
+            Err(e) => answer.reject(&e),
         };
         drop(bytes);
-        let written = wire::write_frame(&reply, &mut out).and_then(|()| out.flush());
-        drop(reply);
         // An idle child waits for its next file holding only what it needs: without this,
         // glibc keeps the freed heap of the largest file read so far (200 MB after a
         // 100k-row sheet), in every idle child of the pool.
@@ -330,16 +331,8 @@ enum Ending {
     Lost,
 }
 
-/// What a reader thread hands over.
-enum Frame {
-    /// An answer of this many bytes begins; its bytes follow as [`Frame::Bytes`].
-    Start(usize),
-    Bytes(Vec<u8>),
-    Overflow,
-}
-
-/// Bytes of an answer forwarded at a time, and how many such pieces may wait unread: the
-/// pipe thread stays at most this far ahead of the decoder.
+/// Bytes of the child's output forwarded at a time (at most), and how many such pieces may
+/// wait unread: the pipe thread stays at most this far ahead of the decoder.
 const PIECE: usize = 64 * 1024;
 const PIECES_AHEAD: usize = 16;
 
@@ -348,7 +341,7 @@ const PIECES_AHEAD: usize = 16;
 /// memory freed in one is not reused by another). A piece that does not come by the
 /// deadline is a `TimedOut` error, a pipe thread gone is `UnexpectedEof`.
 struct Pieces<'a> {
-    answers: &'a mpsc::Receiver<Frame>,
+    answers: &'a mpsc::Receiver<Vec<u8>>,
     deadline: Instant,
     piece: Vec<u8>,
     at: usize,
@@ -360,11 +353,10 @@ impl Read for Pieces<'_> {
         while self.at == self.piece.len() {
             let wait = self.deadline.saturating_duration_since(Instant::now());
             match self.answers.recv_timeout(wait) {
-                Ok(Frame::Bytes(piece)) => {
+                Ok(piece) => {
                     self.piece = piece;
                     self.at = 0;
                 }
-                Ok(_) => return Err(ErrorKind::InvalidData.into()),
                 Err(mpsc::RecvTimeoutError::Timeout) => return Err(ErrorKind::TimedOut.into()),
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     return Err(ErrorKind::UnexpectedEof.into())
@@ -383,7 +375,7 @@ struct Worker {
     key: (ReadLimits, PathBuf),
     child: Child,
     stdin: Option<ChildStdin>,
-    answers: mpsc::Receiver<Frame>,
+    answers: mpsc::Receiver<Vec<u8>>,
     /// The first [`STDERR_KEPT`] bytes written since the current request began.
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_closed: Arc<AtomicBool>,
@@ -409,40 +401,23 @@ impl Worker {
         let stdin = child.stdin.take();
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
-        let cap = limits.max_output_bytes();
         let (send, answers) = mpsc::sync_channel(PIECES_AHEAD);
-        if let Some(stdout) = stdout {
+        if let Some(mut out) = stdout {
+            // Forwards what the child writes as it writes it, for the asking thread to decode
+            // meanwhile ([`Pieces`]): answers are never held whole. Where one ends is for the
+            // decoder to see; the child writes nothing between answers.
             std::thread::spawn(move || {
-                let mut out = stdout;
+                let mut buf = vec![0u8; PIECE];
                 loop {
-                    let mut len = [0u8; 8];
-                    if !matches!(read_full(&mut out, &mut len), Ok(true)) {
-                        return;
-                    }
-                    let len = u64::from_le_bytes(len);
-                    if len > cap {
-                        let _ = send.send(Frame::Overflow);
-                        return;
-                    }
-                    // Forwarded piece by piece as the child writes it (it encodes as it
-                    // writes) and decoded by the asking thread meanwhile: the answer's bytes
-                    // are never held whole next to the grid they become.
-                    if send.send(Frame::Start(len as usize)).is_err() {
-                        return;
-                    }
-                    let mut left = len as usize;
-                    while left > 0 {
-                        let mut piece = Vec::with_capacity(PIECE.min(left));
-                        match (&mut out)
-                            .take(PIECE.min(left) as u64)
-                            .read_to_end(&mut piece)
-                        {
-                            Ok(n) if n > 0 => left -= n,
-                            _ => return,
+                    match out.read(&mut buf) {
+                        Ok(0) => return,
+                        Ok(n) => {
+                            if send.send(buf[..n].to_vec()).is_err() {
+                                return;
+                            }
                         }
-                        if send.send(Frame::Bytes(piece)).is_err() {
-                            return;
-                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(_) => return,
                     }
                 }
             });
@@ -521,16 +496,18 @@ impl Worker {
         &mut self,
         bytes: &[u8],
         deadline: Instant,
-        max_cells: u64,
+        limits: &ReadLimits,
         sink: S,
     ) -> Result<Result<ReadOutcome<S>, ReadError>, Failed> {
+        let (cap, max_cells) = (limits.max_output_bytes() as usize, limits.max_cells);
         self.stderr
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         self.served += 1;
         let stdin = self.stdin.as_mut();
-        let frame = std::thread::scope(|scope| {
+        let (answers, child) = (&self.answers, &mut self.child);
+        let decoded = std::thread::scope(|scope| {
             let writer = scope.spawn(move || {
                 let Some(input) = stdin else {
                     return;
@@ -545,51 +522,38 @@ impl Worker {
                     .and_then(|()| input.write_all(bytes))
                     .and_then(|()| input.flush());
             });
-            let wait = deadline.saturating_duration_since(Instant::now());
-            let frame = self.answers.recv_timeout(wait);
-            if frame.is_err() {
+            let pieces = Pieces {
+                answers,
+                deadline,
+                piece: Vec::new(),
+                at: 0,
+            };
+            let decoded = wire::decode_from(pieces, cap, max_cells, sink);
+            if decoded.is_err() {
                 // Unblocks a writer stuck on a child that stopped reading.
-                let _ = self.child.kill();
+                let _ = child.kill();
             }
             let _ = writer.join();
-            frame
+            decoded
         });
-        let ending = match frame {
-            Ok(Frame::Start(len)) => {
-                let pieces = Pieces {
-                    answers: &self.answers,
-                    deadline,
-                    piece: Vec::new(),
-                    at: 0,
-                };
-                let mut garbled = |why: String| Failed {
-                    status: kill(&mut self.child),
-                    ending: Ending::Exited,
-                    garbled: Some(why),
-                    stderr: String::new(),
-                };
-                match wire::decode_from(pieces, len, max_cells, sink) {
-                    Ok(Reply::Ok(outcome)) => return Ok(Ok(outcome)),
-                    Ok(Reply::Rejected(e)) => return Ok(Err(e)),
-                    Err(wire::DecodeError::Io(e)) => match e.kind() {
-                        std::io::ErrorKind::TimedOut => Ending::TimedOut,
-                        std::io::ErrorKind::UnexpectedEof => Ending::Exited,
-                        _ => return Err(garbled(e.to_string())),
-                    },
-                    Err(e) => return Err(garbled(e.to_string())),
-                }
+        let ending = match decoded {
+            Ok(Reply::Ok(outcome)) => return Ok(Ok(outcome)),
+            Ok(Reply::Rejected(e)) => return Ok(Err(e)),
+            Err(wire::DecodeError::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
+                Ending::TimedOut
             }
-            Ok(Frame::Bytes(_)) => {
+            Err(wire::DecodeError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Ending::Exited
+            }
+            Err(wire::DecodeError::Overflow) => Ending::Overflow,
+            Err(e) => {
                 return Err(Failed {
                     status: kill(&mut self.child),
                     ending: Ending::Exited,
-                    garbled: Some("answer bytes before its length".into()),
+                    garbled: Some(e.to_string()),
                     stderr: String::new(),
                 })
             }
-            Ok(Frame::Overflow) => Ending::Overflow,
-            Err(mpsc::RecvTimeoutError::Timeout) => Ending::TimedOut,
-            Err(mpsc::RecvTimeoutError::Disconnected) => Ending::Exited,
         };
         let status = match ending {
             Ending::Exited => wait_until(&mut self.child, deadline),
@@ -642,7 +606,7 @@ fn run_child<S: GridSink>(
         Some(worker) => worker,
         None => Worker::spawn(limits, program)?,
     };
-    match worker.ask(bytes, deadline, limits.max_cells, sink()) {
+    match worker.ask(bytes, deadline, limits, sink()) {
         Ok(answer) => {
             worker.park();
             answer
@@ -655,7 +619,7 @@ fn run_child<S: GridSink>(
                 // file gets a fresh child before it is judged.
                 tracing::info!("reader child died on a reused process; reading again");
                 let mut fresh = Worker::spawn(limits, program)?;
-                return match fresh.ask(bytes, deadline, limits.max_cells, sink()) {
+                return match fresh.ask(bytes, deadline, limits, sink()) {
                     Ok(answer) => {
                         fresh.park();
                         answer
@@ -831,8 +795,8 @@ mod tests {
     fn pieces_read_as_one_stream_until_the_deadline_or_the_pipe_thread_ends() {
         use std::io::ErrorKind;
         let (send, answers) = mpsc::sync_channel(PIECES_AHEAD);
-        send.send(Frame::Bytes(b"abc".to_vec())).unwrap();
-        send.send(Frame::Bytes(b"defg".to_vec())).unwrap();
+        send.send(b"abc".to_vec()).unwrap();
+        send.send(b"defg".to_vec()).unwrap();
         let mut pieces = Pieces {
             answers: &answers,
             deadline: Instant::now() + Duration::from_millis(50),
@@ -848,13 +812,6 @@ mod tests {
         // Nothing more comes before the deadline: timed out, not ended.
         let err = pieces.read(&mut rest).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::TimedOut);
-        // A new answer's start inside an answer is no part of it.
-        send.send(Frame::Start(3)).unwrap();
-        pieces.deadline = Instant::now() + Duration::from_secs(5);
-        assert_eq!(
-            pieces.read(&mut rest).unwrap_err().kind(),
-            ErrorKind::InvalidData
-        );
         drop(send);
         assert_eq!(
             pieces.read(&mut rest).unwrap_err().kind(),

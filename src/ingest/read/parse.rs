@@ -1,4 +1,9 @@
-//! calamine → [`Grid`], under limits.
+//! calamine → a [`ReadSink`] (a [`Grid`], or the reader child's answer), under limits.
+//!
+//! An xlsx sheet is handed on row by row as calamine reads it, its merged areas first, so
+//! neither the reader child nor the server holds it whole ([`stream_xlsx_sheet`]); a sheet
+//! that cannot be (rows out of order, fewer rows declared than it has) is dropped and read
+//! whole, and reads the same. Other formats are read a sheet at a time.
 //!
 //! The grid is built sparsely, one cell at a time, and every cell is charged to a budget
 //! (cells a row must hold to reach its last value, bytes of text) before it is stored. For
@@ -27,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use super::merge_scan;
 use super::sniff::{sniff, Format};
 use super::{human_bytes, ReadError, ReadLimits};
-use crate::ingest::grid::{Cell, Grid, Merge, Sheet};
+use crate::ingest::grid::{Cell, Grid, GridSink, Merge, Sheet};
 use crate::ingest::merge_index;
 
 /// A workbook read successfully, possibly with sheets skipped. `grid` is the workbook's
@@ -42,10 +47,63 @@ pub struct ReadOutcome<G = Grid> {
     pub notes: Vec<String>,
 }
 
+/// Where a read's workbook goes as it is read: collected into a [`Grid`] ([`parse`]) or
+/// encoded onto the reader child's pipe, row by row, for the server to read as it comes.
+pub(crate) trait ReadSink: GridSink {
+    /// The workbook's format, known before any sheet.
+    fn format(&mut self, format: Format);
+}
+
+/// Collects a read into a [`Grid`].
+struct Collecting {
+    format: Format,
+    grid: Grid,
+}
+
+impl GridSink for Collecting {
+    fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
+        self.grid.begin_sheet(name, hidden, merges, rows);
+    }
+
+    fn row(&mut self, cells: Vec<Cell>) {
+        self.grid.row(cells);
+    }
+
+    fn drop_sheet(&mut self) {
+        self.grid.drop_sheet();
+    }
+}
+
+impl ReadSink for Collecting {
+    fn format(&mut self, format: Format) {
+        self.format = format;
+    }
+}
+
 /// Reads a workbook in this process (see the module doc for when that is acceptable).
 /// Panics inside calamine are caught and reported as a corrupt file; allocation failures and
 /// hangs are not, which is why uploads go through [`super::read_isolated`].
 pub fn parse(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+    let mut collecting = Collecting {
+        format: Format::Xlsx,
+        grid: Grid::default(),
+    };
+    let notes = parse_into(bytes, limits, &mut collecting)?;
+    Ok(ReadOutcome {
+        format: collecting.format,
+        grid: collecting.grid,
+        notes,
+    })
+}
+
+/// [`parse`], handing the format, then each sheet and row to `sink` as they are read; the
+/// notes about skipped parts come back at the end. On an error the sink holds a partial
+/// workbook, to be thrown away.
+pub(crate) fn parse_into(
+    bytes: &[u8],
+    limits: &ReadLimits,
+    sink: &mut dyn ReadSink,
+) -> Result<Vec<String>, ReadError> {
     if bytes.len() > limits.max_bytes {
         return Err(ReadError::too_large(format!(
             "tệp nặng {}, quá giới hạn {} cho một lần tải lên",
@@ -64,11 +122,15 @@ pub fn parse(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError
         }
     }
     let format = sniffed.format;
-    let read = catch_unwind(AssertUnwindSafe(|| match format {
-        Format::Xlsx | Format::Xlsm => read_xlsx(bytes, format, limits),
-        Format::Xlsb => read_xlsb(bytes, limits),
-        Format::Xls => read_xls(bytes, limits),
-        Format::Ods => read_ods(bytes, limits),
+    sink.format(format);
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        let out = Collector::new(limits, &mut *sink);
+        match format {
+            Format::Xlsx | Format::Xlsm => read_xlsx(bytes, out),
+            Format::Xlsb => read_xlsb(bytes, out),
+            Format::Xls => read_xls(bytes, out),
+            Format::Ods => read_ods(bytes, out),
+        }
     }));
     match read {
         Ok(result) => result,
@@ -127,9 +189,33 @@ impl Budget<'_> {
         col: u32,
         cell: Cell,
     ) -> Result<(), ReadError> {
+        let Some(cell) = self.admit(sheet, row, col, cell)? else {
+            return Ok(());
+        };
+        let r = row as usize;
+        if rows.len() <= r {
+            // Cells come row by row: the row before is complete, so give back what its
+            // doublings left unused (12 cells sit in room for 16 otherwise).
+            if let Some(previous) = rows.last_mut() {
+                previous.shrink_to_fit();
+            }
+            rows.resize_with(r + 1, Vec::new);
+        }
+        self.place(&mut rows[r], col, cell)
+    }
+
+    /// The value to store for `cell` at (row, col), if any (empty cells are not stored),
+    /// once the position and the text are within the limits.
+    fn admit(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        cell: Cell,
+    ) -> Result<Option<Cell>, ReadError> {
         let cell = match cell {
-            Cell::Empty => return Ok(()),
-            Cell::Text(t) if t.is_empty() => return Ok(()),
+            Cell::Empty => return Ok(None),
+            Cell::Text(t) if t.is_empty() => return Ok(None),
             Cell::Number(n) if !n.is_finite() => Cell::Error("#NUM!".into()),
             other => other,
         };
@@ -158,22 +244,19 @@ impl Budget<'_> {
                 )));
             }
         }
-        let (r, c) = (row as usize, col as usize);
-        if rows.len() <= r {
-            // Cells come row by row: the row before is complete, so give back what its
-            // doublings left unused (12 cells sit in room for 16 otherwise).
-            if let Some(previous) = rows.last_mut() {
-                previous.shrink_to_fit();
-            }
-            rows.resize_with(r + 1, Vec::new);
-        }
-        let line = &mut rows[r];
+        Ok(Some(cell))
+    }
+
+    /// Stores an admitted `cell` in column `col` of `line`, charging the cells the row must
+    /// hold to reach it.
+    fn place(&mut self, line: &mut Vec<Cell>, col: u32, cell: Cell) -> Result<(), ReadError> {
+        let c = col as usize;
         if line.len() <= c {
             self.cells += (c + 1 - line.len()) as u64;
-            if self.cells > limits.max_cells {
+            if self.cells > self.limits.max_cells {
                 return Err(ReadError::too_large(format!(
                     "bảng tính có hơn {} ô (kể cả ô trống nằm xen giữa các ô có dữ liệu), vượt giới hạn",
-                    limits.max_cells
+                    self.limits.max_cells
                 )));
             }
             line.resize(c + 1, Cell::Empty);
@@ -228,26 +311,29 @@ fn column_name(col: u32) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Collects sheets and notes across a workbook.
-struct Collector<'a> {
-    format: Format,
+/// Hands a workbook's sheets to a sink and collects the notes about what was skipped.
+struct Collector<'a, 's> {
     budget: Budget<'a>,
-    sheets: Vec<Sheet>,
+    sink: &'s mut dyn ReadSink,
+    /// Sheets handed on, and whether any of them has a row.
+    sheets: usize,
+    any_rows: bool,
     notes: Vec<String>,
     first_failure: Option<String>,
     seen: usize,
 }
 
-impl<'a> Collector<'a> {
-    fn new(format: Format, limits: &'a ReadLimits) -> Self {
+impl<'a, 's> Collector<'a, 's> {
+    fn new(limits: &'a ReadLimits, sink: &'s mut dyn ReadSink) -> Self {
         Collector {
-            format,
             budget: Budget {
                 limits,
                 cells: 0,
                 text: 0,
             },
-            sheets: Vec::new(),
+            sink,
+            sheets: 0,
+            any_rows: false,
             notes: Vec::new(),
             first_failure: None,
             seen: 0,
@@ -269,7 +355,8 @@ impl<'a> Collector<'a> {
         true
     }
 
-    /// Runs `read` for one sheet, keeping the budget only if it succeeds.
+    /// Runs `read` for one sheet and hands the sheet on whole, keeping the budget only if it
+    /// succeeds.
     fn sheet(
         &mut self,
         meta: &calamine::Sheet,
@@ -277,14 +364,32 @@ impl<'a> Collector<'a> {
     ) -> Result<(), ReadError> {
         let saved = self.budget;
         match read(&mut self.budget) {
-            Ok(mut sheet) => {
-                sheet.name = meta.name.clone();
-                sheet.hidden = meta.visible != SheetVisible::Visible;
-                self.sheets.push(sheet);
+            Ok(sheet) => {
+                let hidden = meta.visible != SheetVisible::Visible;
+                self.sink
+                    .begin_sheet(meta.name.clone(), hidden, sheet.merges, sheet.rows.len());
+                self.sheets += 1;
+                self.any_rows |= !sheet.rows.is_empty();
+                for row in sheet.rows {
+                    self.sink.row(row);
+                }
                 Ok(())
             }
-            Err(SheetFail::Limit(e)) => Err(e),
-            Err(SheetFail::Bad(detail)) => {
+            Err(fail) => self.failed(meta, fail, saved),
+        }
+    }
+
+    /// A sheet that could not be read: the file is rejected over a limit; otherwise the
+    /// sheet is skipped with a note and what it charged is given back.
+    fn failed(
+        &mut self,
+        meta: &calamine::Sheet,
+        fail: SheetFail,
+        saved: Budget<'a>,
+    ) -> Result<(), ReadError> {
+        match fail {
+            SheetFail::Limit(e) => Err(e),
+            SheetFail::Bad(detail) => {
                 self.budget = saved;
                 let mut short = detail.clone();
                 super::truncate_chars(&mut short, 200);
@@ -295,7 +400,7 @@ impl<'a> Collector<'a> {
                 self.first_failure.get_or_insert(detail);
                 Ok(())
             }
-            Err(SheetFail::Skip(note)) => {
+            SheetFail::Skip(note) => {
                 self.budget = saved;
                 self.notes
                     .push(format!("Bỏ qua trang \"{}\": {note}.", meta.name));
@@ -312,15 +417,15 @@ impl<'a> Collector<'a> {
         ));
     }
 
-    fn finish(self) -> Result<ReadOutcome, ReadError> {
+    fn finish(self) -> Result<Vec<String>, ReadError> {
         // Only empty sheets besides a broken one (`sample-beta.xlsx`): the data was in the
         // broken sheet, so say the file is damaged rather than hand on an empty grid.
-        if self.sheets.iter().all(|s| s.rows.is_empty()) {
+        if !self.any_rows {
             if let Some(detail) = self.first_failure {
                 return Err(ReadError::corrupt(detail));
             }
         }
-        if self.sheets.is_empty() {
+        if self.sheets == 0 {
             return Err(ReadError::NoSheets {
                 detail: if self.seen == 0 {
                     "sổ không có trang tính nào".into()
@@ -329,13 +434,7 @@ impl<'a> Collector<'a> {
                 },
             });
         }
-        Ok(ReadOutcome {
-            format: self.format,
-            grid: Grid {
-                sheets: self.sheets,
-            },
-            notes: self.notes,
-        })
+        Ok(self.notes)
     }
 }
 
@@ -440,57 +539,146 @@ fn xlsx_error(e: XlsxError) -> ReadError {
     }
 }
 
-fn read_xlsx(bytes: &[u8], format: Format, limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+fn read_xlsx(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let metas = wb.sheets_metadata().to_vec();
-    let mut out = Collector::new(format, limits);
     // Merged areas by a quick scan of each sheet's part; calamine's own reader (a second
-    // full parse of the sheet) only where the scan cannot answer.
+    // full parse of the sheet) only where the scan cannot answer. They are read before the
+    // cells: a reader of the rows as they come needs them first.
     let mut parts = merge_scan::SheetParts::resolve(bytes);
     for meta in &metas {
         if out.skip_type(meta) {
             continue;
         }
-        let before = out.sheets.len();
-        out.sheet(meta, |budget| {
-            let mut sheet = empty_sheet();
-            let mut cells = match wb.worksheet_cells_reader(&meta.name) {
-                Ok(reader) => reader,
-                Err(XlsxError::NotAWorksheet(typ)) => {
-                    return Err(SheetFail::Skip(format!(
-                        "không phải trang tính (phần tử gốc \"{typ}\")"
-                    )))
-                }
-                Err(e) => return Err(SheetFail::Bad(e.to_string())),
-            };
-            loop {
-                match cells.next_cell() {
-                    Ok(Some(cell)) => {
-                        let (row, col) = cell.get_position();
-                        let value = cell_from_ref(cell.get_value());
-                        budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
-                    }
-                    Ok(None) => break,
-                    Err(e) => return Err(SheetFail::Bad(e.to_string())),
-                }
-            }
-            Ok(sheet)
-        })?;
-        if out.sheets.len() > before {
-            let scanned = parts.as_mut().and_then(|p| p.merged_areas(&meta.name));
-            match scanned.map_or_else(|| wb.merge_cells_by_sheet_name(&meta.name), Ok) {
-                Ok(dims) => {
-                    let rows = out.sheets.last().map_or(0, |s| s.rows.len());
-                    let merges = out.budget.merges(&meta.name, rows, dims)?;
-                    if let Some(sheet) = out.sheets.last_mut() {
-                        sheet.merges = merges;
+        let merges = match parts.as_mut().and_then(|p| p.merged_areas(&meta.name)) {
+            Some(dims) => Ok(dims),
+            None => wb.merge_cells_by_sheet_name(&meta.name),
+        };
+        let dims = merges.as_ref().map_or(&[][..], Vec::as_slice);
+        let saved = out.budget;
+        let before = out.sheets;
+        match stream_xlsx_sheet(&mut wb, meta, dims, &mut out) {
+            Ok(true) => {}
+            Ok(false) => out.sheet(meta, |budget| {
+                let mut sheet = empty_sheet();
+                let mut cells = wb
+                    .worksheet_cells_reader(&meta.name)
+                    .map_err(|e| SheetFail::Bad(e.to_string()))?;
+                loop {
+                    match cells.next_cell() {
+                        Ok(Some(cell)) => {
+                            let (row, col) = cell.get_position();
+                            let value = cell_from_ref(cell.get_value());
+                            budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
+                        }
+                        Ok(None) => break,
+                        Err(e) => return Err(SheetFail::Bad(e.to_string())),
                     }
                 }
-                Err(e) => out.merges_failed(&meta.name, e),
+                sheet.merges = budget.merges(&meta.name, sheet.rows.len(), dims.to_vec())?;
+                Ok(sheet)
+            })?,
+            Err(fail) => out.failed(meta, fail, saved)?,
+        }
+        if out.sheets > before {
+            if let Err(e) = merges {
+                out.merges_failed(&meta.name, e);
             }
         }
     }
     out.finish()
+}
+
+/// Reads an xlsx sheet handing each row on as soon as a cell of a later row comes, so that
+/// neither the reader child nor the server holds the sheet whole. The merged areas go first,
+/// charged for the rows the sheet declares (`<dimension>`), then for the rows it has.
+///
+/// `Ok(false)` when it cannot, and nothing is kept of the attempt: the sheet declares fewer
+/// rows than it has (or none), its areas charged ahead put it over the budget, or a cell
+/// comes after a later row's. The caller then reads the sheet whole, which gives the same
+/// answer as ever.
+fn stream_xlsx_sheet(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    meta: &calamine::Sheet,
+    dims: &[Dimensions],
+    out: &mut Collector,
+) -> Result<bool, SheetFail> {
+    let saved = out.budget;
+    let mut cells = match wb.worksheet_cells_reader(&meta.name) {
+        Ok(reader) => reader,
+        Err(XlsxError::NotAWorksheet(typ)) => {
+            return Err(SheetFail::Skip(format!(
+                "không phải trang tính (phần tử gốc \"{typ}\")"
+            )))
+        }
+        Err(e) => return Err(SheetFail::Bad(e.to_string())),
+    };
+    let declared = cells.dimensions().end.0 as usize + 1;
+    if declared > out.budget.limits.max_rows as usize {
+        return Ok(false);
+    }
+    let spans: Vec<(u32, u32)> = dims.iter().map(|d| (d.start.0, d.end.0)).collect();
+    let Ok(merges) = out.budget.merges(&meta.name, declared, dims.to_vec()) else {
+        out.budget = saved;
+        return Ok(false);
+    };
+    let hidden = meta.visible != SheetVisible::Visible;
+    out.sink
+        .begin_sheet(meta.name.clone(), hidden, merges, declared);
+    let mut row: Vec<Cell> = Vec::new();
+    // The row being filled, and whether any cell was stored.
+    let mut at = 0usize;
+    let mut any = false;
+    let streamed = loop {
+        match cells.next_cell() {
+            Ok(Some(cell)) => {
+                let (r, c) = cell.get_position();
+                let value = cell_from_ref(cell.get_value());
+                let value = match out.budget.admit(&meta.name, r, c, value) {
+                    Ok(Some(value)) => value,
+                    Ok(None) => continue,
+                    Err(e) => break Err(SheetFail::Limit(e)),
+                };
+                let r = r as usize;
+                if r < at || r >= declared {
+                    break Ok(false);
+                }
+                while at < r {
+                    out.sink.row(std::mem::take(&mut row));
+                    at += 1;
+                }
+                any = true;
+                if let Err(e) = out.budget.place(&mut row, c, value) {
+                    break Err(SheetFail::Limit(e));
+                }
+            }
+            Ok(None) => break Ok(true),
+            Err(e) => break Err(SheetFail::Bad(e.to_string())),
+        }
+    };
+    if !matches!(streamed, Ok(true)) {
+        out.sink.drop_sheet();
+        out.budget = saved;
+        return match streamed {
+            // Over the cell budget with the areas charged ahead, for rows the sheet may
+            // not have: a sheet read whole charges them last, for the rows it has.
+            Err(SheetFail::Limit(_)) if !spans.is_empty() => Ok(false),
+            other => other,
+        };
+    }
+    let rows = if any {
+        out.sink.row(row);
+        at + 1
+    } else {
+        0
+    };
+    // Charged as a sheet read whole is: for the rows it has.
+    let declared_pairs = merge_index::pairs(spans.iter().copied(), declared);
+    let pairs = merge_index::pairs(spans.iter().copied(), rows);
+    out.budget.cells -= declared_pairs - pairs;
+    out.sheets += 1;
+    out.any_rows |= rows > 0;
+    Ok(true)
 }
 
 fn xlsb_error(e: XlsbError) -> ReadError {
@@ -500,10 +688,9 @@ fn xlsb_error(e: XlsbError) -> ReadError {
     }
 }
 
-fn read_xlsb(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+fn read_xlsb(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError> {
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
     let metas = wb.sheets_metadata().to_vec();
-    let mut out = Collector::new(Format::Xlsb, limits);
     for meta in &metas {
         if out.skip_type(meta) {
             continue;
@@ -540,10 +727,9 @@ fn xls_error(e: XlsError) -> ReadError {
     }
 }
 
-fn read_xls(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+fn read_xls(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError> {
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
     let metas = wb.sheets_metadata().to_vec();
-    let mut out = Collector::new(Format::Xls, limits);
     for meta in &metas {
         if out.skip_type(meta) {
             continue;
@@ -575,10 +761,9 @@ fn ods_error(e: OdsError) -> ReadError {
     }
 }
 
-fn read_ods(bytes: &[u8], limits: &ReadLimits) -> Result<ReadOutcome, ReadError> {
+fn read_ods(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError> {
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
     let metas = wb.sheets_metadata().to_vec();
-    let mut out = Collector::new(Format::Ods, limits);
     for meta in &metas {
         if out.skip_type(meta) {
             continue;
@@ -749,5 +934,143 @@ mod tests {
             ..limits()
         };
         assert_eq!(parse(&bytes, &small).unwrap_err().code(), "too_large");
+    }
+
+    /// What a reader hands on, call by call.
+    #[derive(Default)]
+    struct Recording {
+        calls: Vec<String>,
+    }
+
+    impl GridSink for Recording {
+        fn begin_sheet(&mut self, name: String, _: bool, merges: Vec<Merge>, rows: usize) {
+            self.calls.push(format!(
+                "sheet {name} ({} areas, {rows} rows)",
+                merges.len()
+            ));
+        }
+        fn row(&mut self, cells: Vec<Cell>) {
+            let texts: Vec<String> = cells.iter().map(Cell::as_text).collect();
+            self.calls.push(format!("row {}", texts.join("|")));
+        }
+        fn drop_sheet(&mut self) {
+            self.calls.push("drop".into());
+        }
+    }
+
+    impl ReadSink for Recording {
+        fn format(&mut self, format: Format) {
+            self.calls.push(format!("format {}", format.as_str()));
+        }
+    }
+
+    fn recorded(bytes: &[u8]) -> Vec<String> {
+        let mut recording = Recording::default();
+        parse_into(bytes, &limits(), &mut recording).unwrap();
+        recording.calls
+    }
+
+    /// A three-row sheet with a merged area, its sheet part rewritten by `edit`.
+    fn three_rows(edit: impl Fn(String) -> String) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        for row in 0..3u32 {
+            ws.write_string(row, 0, format!("a{row}")).unwrap();
+            ws.write_string(row, 1, format!("b{row}")).unwrap();
+        }
+        ws.merge_range(3, 0, 3, 1, "", &rust_xlsxwriter::Format::new())
+            .unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let name = file.name().unwrap().to_string();
+            let mut content = String::new();
+            file.read_to_string(&mut content).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                content = edit(content);
+            }
+            out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(content.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    /// The grid the workbook of [`three_rows`] reads as, whatever the order in its part.
+    fn three_rows_grid(bytes: &[u8]) -> Vec<Vec<String>> {
+        let out = parse(bytes, &limits()).unwrap();
+        let sheet = &out.grid.sheets[0];
+        assert_eq!(sheet.merges, vec![Merge::new(3, 0, 3, 1)]);
+        sheet
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::as_text).collect())
+            .collect()
+    }
+
+    fn expected_rows() -> Vec<Vec<String>> {
+        (0..3)
+            .map(|r| vec![format!("a{r}"), format!("b{r}")])
+            .collect()
+    }
+
+    #[test]
+    fn an_xlsx_sheet_is_handed_on_row_by_row_after_its_merged_areas() {
+        let bytes = three_rows(|part| part);
+        assert_eq!(
+            recorded(&bytes),
+            vec![
+                "format xlsx",
+                "sheet Sheet1 (1 areas, 4 rows)",
+                "row a0|b0",
+                "row a1|b1",
+                "row a2|b2",
+            ]
+        );
+        assert_eq!(three_rows_grid(&bytes), expected_rows());
+    }
+
+    #[test]
+    fn a_sheet_that_cannot_be_streamed_is_dropped_and_read_whole() {
+        // Rows out of order in the part: the first streamed row is dropped with its sheet.
+        let swapped = three_rows(|part| {
+            let start = part.find("<row r=\"1\"").unwrap();
+            let middle = part.find("<row r=\"2\"").unwrap();
+            let end = part.find("<row r=\"3\"").unwrap();
+            format!(
+                "{}{}{}{}",
+                &part[..start],
+                &part[middle..end],
+                &part[start..middle],
+                &part[end..]
+            )
+        });
+        let calls = recorded(&swapped);
+        assert_eq!(calls[1], "sheet Sheet1 (1 areas, 4 rows)");
+        let dropped = calls.iter().position(|c| c == "drop").unwrap();
+        assert_eq!(
+            calls[dropped + 1..],
+            [
+                "sheet Sheet1 (1 areas, 3 rows)",
+                "row a0|b0",
+                "row a1|b1",
+                "row a2|b2"
+            ]
+        );
+        assert_eq!(three_rows_grid(&swapped), expected_rows());
+        // A sheet declaring fewer rows than it has, or none.
+        for dimension in ["<dimension ref=\"A1:B2\"/>", ""] {
+            let lying = three_rows(|part| {
+                let start = part.find("<dimension").unwrap();
+                let end = start + part[start..].find("/>").unwrap() + 2;
+                format!("{}{dimension}{}", &part[..start], &part[end..])
+            });
+            let calls = recorded(&lying);
+            assert!(calls.contains(&"drop".to_string()), "{calls:?}");
+            assert_eq!(three_rows_grid(&lying), expected_rows());
+        }
     }
 }

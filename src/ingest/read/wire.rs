@@ -1,27 +1,32 @@
-//! The reader child's answer on its pipe: a compact binary encoding instead of JSON.
+//! The reader child's answer on its pipe: a compact binary stream, written as the workbook
+//! is read and decoded as it arrives.
 //!
 //! A 100k-row report is 1.2 M cells; as JSON that is ~40 MB to escape, write, scan and
 //! unescape. Here a grid travels as its non-empty cells only, each a column number, a tag and
-//! a length-prefixed payload, handed row by row to the parent's [`GridSink`] (a [`Grid`], or
-//! the layout reading each row as it comes). Rejections (small, rare) stay JSON inside the
-//! frame.
+//! a length-prefixed payload. The child writes each row as soon as the reader has it
+//! ([`AnswerWriter`], a [`ReadSink`]), and the parent hands each row on as soon as it is
+//! decoded ([`decode_from`], into a [`GridSink`]: a [`Grid`], or the layout reading rows as
+//! they come): neither holds a large upload's grid whole, and the parent's work overlaps the
+//! child's.
 //!
-//! Layout, little-endian: `u8` tag (`0` outcome, `1` rejection); an outcome is the format
-//! (`u8`), the notes, then each sheet: name, hidden, merges, and its rows, each as its length
-//! and its non-empty cells `(u32 column, u8 kind, payload)`. Strings are `u32` length + UTF-8.
-//! Decoding checks every length against what is left of the frame, so a truncated or garbled
-//! answer is an error, never a huge allocation. The parent decodes straight from the pipe
-//! ([`decode_from`]) while the child is still writing: the answer's bytes are never held
-//! whole, and an upload's grid need not be either.
+//! On the pipe an answer is a run of chunks, each a `u32` length and that many bytes, ended
+//! by an empty chunk. Their bytes, joined, are elements, each a `u8` tag, little-endian:
+//! `FORMAT` (the format, first), then for each sheet `SHEET` (name, hidden, merged areas, the
+//! rows it declares) and its `ROW`s (length, then the non-empty cells `(u32 column, u8
+//! kind, payload)`), `DROP` when a sheet begun is void (broken half-way, or sent again
+//! whole), and last `END` with the notes, or `REJECT` with the rejection as JSON, which
+//! voids everything before it. Strings are `u32` length + UTF-8. Decoding checks every
+//! length against what is left of the answer's size cap, so a garbled answer is an error,
+//! never a huge allocation.
 
 use std::io::{self, Read, Write};
 
 use chrono::DateTime;
 
-use super::parse::ReadOutcome;
+use super::parse::{ReadOutcome, ReadSink};
 use super::sniff::Format;
 use super::ReadError;
-use crate::ingest::grid::{Cell, Grid, GridSink, Merge, Sheet};
+use crate::ingest::grid::{Cell, Grid, GridSink, Merge};
 
 /// What the child answers for one file; decoded, its workbook is whatever the parent's
 /// [`GridSink`] made of it.
@@ -31,14 +36,25 @@ pub(crate) enum Reply<G = Grid> {
     Rejected(ReadError),
 }
 
-const REPLY_OK: u8 = 0;
-const REPLY_REJECTED: u8 = 1;
+const FORMAT: u8 = 1;
+const SHEET: u8 = 2;
+const ROW: u8 = 3;
+const DROP: u8 = 4;
+const END: u8 = 5;
+const REJECT: u8 = 6;
 
 const CELL_TEXT: u8 = 1;
 const CELL_NUMBER: u8 = 2;
 const CELL_BOOL: u8 = 3;
 const CELL_DATE_TIME: u8 = 4;
 const CELL_ERROR: u8 = 5;
+
+/// The least a row takes in an answer (tag, length, cell count): no sheet has more rows
+/// than what is left of the answer allows.
+const ROW_BYTES: usize = 9;
+
+/// Bytes gathered into one chunk before it is written.
+const CHUNK: usize = 64 * 1024;
 
 fn format_code(f: Format) -> u8 {
     match f {
@@ -61,143 +77,200 @@ fn format_of(code: u8) -> Option<Format> {
     })
 }
 
-/// Where encoded bytes go: a counter (to size the frame before writing it) or the stream.
-trait Sink {
-    fn put(&mut self, bytes: &[u8]);
-}
-
-/// Counts the bytes an answer takes.
-struct Count(usize);
-
-impl Sink for Count {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
-    }
-}
-
-/// Writes to a stream, keeping the first error.
-struct Stream<'a, W: Write> {
-    writer: &'a mut W,
+/// Writes one answer as the workbook is read, in chunks, keeping the first write error
+/// for the end.
+pub(crate) struct AnswerWriter<W: Write> {
+    writer: W,
+    chunk: Vec<u8>,
     error: Option<io::Error>,
 }
 
-impl<W: Write> Sink for Stream<'_, W> {
-    fn put(&mut self, bytes: &[u8]) {
-        if self.error.is_none() {
-            if let Err(e) = self.writer.write_all(bytes) {
-                self.error = Some(e);
-            }
+impl<W: Write> AnswerWriter<W> {
+    pub(crate) fn new(writer: W) -> Self {
+        AnswerWriter {
+            writer,
+            chunk: Vec::with_capacity(CHUNK + 1024),
+            error: None,
         }
     }
-}
 
-struct Out<'s>(&'s mut dyn Sink);
-
-impl Out<'_> {
-    fn u8(&mut self, v: u8) {
-        self.0.put(&[v]);
+    fn put(&mut self, bytes: &[u8]) {
+        self.chunk.extend_from_slice(bytes);
+        if self.chunk.len() >= CHUNK {
+            self.send_chunk();
+        }
     }
+
+    fn send_chunk(&mut self) {
+        if self.chunk.is_empty() {
+            return;
+        }
+        if self.error.is_none() {
+            let len = (self.chunk.len() as u32).to_le_bytes();
+            let sent = self
+                .writer
+                .write_all(&len)
+                .and_then(|()| self.writer.write_all(&self.chunk));
+            self.error = sent.err();
+        }
+        self.chunk.clear();
+    }
+
+    fn u8(&mut self, v: u8) {
+        self.put(&[v]);
+    }
+
     fn u32(&mut self, v: usize) {
         // Sheets are bounded far below 4 G rows, columns, cells and bytes by the read limits.
-        self.0.put(&(v as u32).to_le_bytes());
+        self.put(&(v as u32).to_le_bytes());
     }
+
     fn str(&mut self, s: &str) {
         self.u32(s.len());
-        self.0.put(s.as_bytes());
+        self.put(s.as_bytes());
+    }
+
+    /// The workbook is read: its notes end the answer.
+    pub(crate) fn end(mut self, notes: &[String]) -> io::Result<()> {
+        self.u8(END);
+        self.u32(notes.len());
+        for note in notes {
+            self.str(note);
+        }
+        self.finish()
+    }
+
+    /// The workbook is rejected: what was written before is void.
+    pub(crate) fn reject(mut self, e: &ReadError) -> io::Result<()> {
+        let json = serde_json::to_vec(e).expect("errors serialise");
+        self.u8(REJECT);
+        self.u32(json.len());
+        self.put(&json);
+        self.finish()
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.send_chunk();
+        if self.error.is_none() {
+            self.error = self
+                .writer
+                .write_all(&0u32.to_le_bytes())
+                .and_then(|()| self.writer.flush())
+                .err();
+        }
+        self.error.map_or(Ok(()), Err)
     }
 }
 
-/// The length of a reply once encoded, without encoding it into memory.
-pub(crate) fn encoded_len(reply: &Reply) -> usize {
-    let mut count = Count(0);
-    encode_into(reply, &mut count);
-    count.0
-}
-
-/// Writes one frame (length prefix, then the encoded reply) straight to `writer`: the child
-/// never holds its answer twice (grid and bytes), which for a 100k-row sheet is tens of MB.
-pub(crate) fn write_frame(reply: &Reply, writer: &mut impl Write) -> io::Result<()> {
-    writer.write_all(&(encoded_len(reply) as u64).to_le_bytes())?;
-    let mut stream = Stream {
-        writer,
-        error: None,
-    };
-    encode_into(reply, &mut stream);
-    stream.error.map_or(Ok(()), Err)
-}
-
-fn encode_into(reply: &Reply, sink: &mut dyn Sink) {
-    let mut out = Out(sink);
-    match reply {
-        Reply::Rejected(e) => {
-            out.u8(REPLY_REJECTED);
-            out.0.put(&serde_json::to_vec(e).expect("errors serialise"));
-        }
-        Reply::Ok(outcome) => {
-            out.u8(REPLY_OK);
-            out.u8(format_code(outcome.format));
-            out.u32(outcome.notes.len());
-            for note in &outcome.notes {
-                out.str(note);
+impl<W: Write> GridSink for AnswerWriter<W> {
+    fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
+        self.u8(SHEET);
+        self.str(&name);
+        self.u8(u8::from(hidden));
+        self.u32(merges.len());
+        for m in &merges {
+            for v in [m.first_row, m.first_col, m.last_row, m.last_col] {
+                self.u32(v as usize);
             }
-            out.u32(outcome.grid.sheets.len());
-            for sheet in &outcome.grid.sheets {
-                encode_sheet(&mut out, sheet);
-            }
         }
+        self.u32(rows);
     }
-}
 
-fn encode_sheet(out: &mut Out, sheet: &Sheet) {
-    out.str(&sheet.name);
-    out.u8(u8::from(sheet.hidden));
-    out.u32(sheet.merges.len());
-    for m in &sheet.merges {
-        for v in [m.first_row, m.first_col, m.last_row, m.last_col] {
-            out.u32(v as usize);
-        }
-    }
-    out.u32(sheet.rows.len());
-    for row in &sheet.rows {
-        out.u32(row.len());
+    fn row(&mut self, row: Vec<Cell>) {
+        self.u8(ROW);
+        self.u32(row.len());
         let filled = row.iter().filter(|c| !matches!(c, Cell::Empty)).count();
-        out.u32(filled);
+        self.u32(filled);
         for (col, cell) in row.iter().enumerate() {
             match cell {
                 Cell::Empty => continue,
                 Cell::Text(t) => {
-                    out.u32(col);
-                    out.u8(CELL_TEXT);
-                    out.str(t);
+                    self.u32(col);
+                    self.u8(CELL_TEXT);
+                    self.str(t);
                 }
                 Cell::Error(t) => {
-                    out.u32(col);
-                    out.u8(CELL_ERROR);
-                    out.str(t);
+                    self.u32(col);
+                    self.u8(CELL_ERROR);
+                    self.str(t);
                 }
                 Cell::Number(n) => {
-                    out.u32(col);
-                    out.u8(CELL_NUMBER);
-                    out.0.put(&n.to_le_bytes());
+                    self.u32(col);
+                    self.u8(CELL_NUMBER);
+                    self.put(&n.to_le_bytes());
                 }
                 Cell::Bool(b) => {
-                    out.u32(col);
-                    out.u8(CELL_BOOL);
-                    out.u8(u8::from(*b));
+                    self.u32(col);
+                    self.u8(CELL_BOOL);
+                    self.u8(u8::from(*b));
                 }
                 Cell::DateTime(d) => {
-                    out.u32(col);
-                    out.u8(CELL_DATE_TIME);
+                    self.u32(col);
+                    self.u8(CELL_DATE_TIME);
                     let utc = d.and_utc();
-                    out.0.put(&utc.timestamp().to_le_bytes());
-                    out.0.put(&utc.timestamp_subsec_nanos().to_le_bytes());
+                    self.put(&utc.timestamp().to_le_bytes());
+                    self.put(&utc.timestamp_subsec_nanos().to_le_bytes());
                 }
             }
         }
     }
+
+    fn drop_sheet(&mut self) {
+        self.u8(DROP);
+    }
 }
 
-/// Reads an answer from a stream of `left` bytes (the frame's announced length).
+impl<W: Write> ReadSink for AnswerWriter<W> {
+    fn format(&mut self, format: Format) {
+        self.u8(FORMAT);
+        self.u8(format_code(format));
+    }
+}
+
+/// A whole reply written as a child writes one, for tests.
+#[cfg(test)]
+pub(crate) fn write_reply(reply: &Reply, writer: impl Write) -> io::Result<()> {
+    let mut answer = AnswerWriter::new(writer);
+    match reply {
+        Reply::Rejected(e) => answer.reject(e),
+        Reply::Ok(outcome) => {
+            answer.format(outcome.format);
+            outcome.grid.feed_copies(&mut answer);
+            answer.end(&outcome.notes)
+        }
+    }
+}
+
+/// The chunks of one answer read as one stream, which ends at the empty chunk.
+struct Dechunk<R: Read> {
+    reader: R,
+    /// Bytes left in the current chunk.
+    left: usize,
+    ended: bool,
+}
+
+impl<R: Read> Read for Dechunk<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.left == 0 {
+            if self.ended {
+                return Ok(0);
+            }
+            let mut len = [0u8; 4];
+            self.reader.read_exact(&mut len)?;
+            self.left = u32::from_le_bytes(len) as usize;
+            self.ended = self.left == 0;
+        }
+        let n = buf.len().min(self.left);
+        let got = self.reader.read(&mut buf[..n])?;
+        if got == 0 && n > 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.left -= got;
+        Ok(got)
+    }
+}
+
+/// Reads an answer of at most `left` bytes (the answer's size cap).
 struct In<R: Read> {
     reader: R,
     left: usize,
@@ -206,8 +279,10 @@ struct In<R: Read> {
 /// Why an answer could not be decoded.
 #[derive(Debug)]
 pub(crate) enum DecodeError {
-    /// The stream ended or failed before the frame's announced end: the child is gone.
+    /// The stream ended or failed before the answer's end: the child is gone.
     Io(io::Error),
+    /// The answer is larger than its cap allows.
+    Overflow,
     /// The bytes do not form an answer.
     Garbled(String),
 }
@@ -216,6 +291,7 @@ impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DecodeError::Io(e) => write!(f, "answer cut short: {e}"),
+            DecodeError::Overflow => f.write_str("answer over its size cap"),
             DecodeError::Garbled(why) => f.write_str(why),
         }
     }
@@ -236,10 +312,10 @@ impl From<&str> for DecodeError {
 type Decoded<T> = Result<T, DecodeError>;
 
 impl<R: Read> In<R> {
-    /// Checks that `n` more bytes belong to the frame.
+    /// Checks that `n` more bytes fit in the answer.
     fn claim(&mut self, n: usize) -> Decoded<()> {
         if n > self.left {
-            return Err(format!("answer cut short: {n} bytes wanted, {} left", self.left).into());
+            return Err(DecodeError::Overflow);
         }
         self.left -= n;
         Ok(())
@@ -277,83 +353,89 @@ impl<R: Read> In<R> {
     fn count(&mut self, min_size: usize) -> Decoded<usize> {
         let n = self.u32()?;
         if n.saturating_mul(min_size) > self.left {
-            return Err(format!("answer cut short: {n} items announced").into());
+            return Err(DecodeError::Overflow);
         }
         Ok(n)
     }
+    /// Checks that the answer ends here.
+    fn end(&mut self) -> Decoded<()> {
+        match self.reader.read(&mut [0u8; 1]) {
+            Ok(0) => Ok(()),
+            Ok(_) => Err("bytes after the answer's end".into()),
+            Err(e) => Err(DecodeError::Io(e)),
+        }
+    }
 }
 
-/// Decodes what [`write_frame`] wrote, without its length. Rows may hold at most
-/// `max_cells` cells in all (empty ones included), as the child's own budget allowed.
+/// Decodes what [`write_reply`] wrote. Rows may hold at most `max_cells` cells in all (empty
+/// ones included), as the child's own budget allowed.
 #[cfg(test)]
 pub(crate) fn decode(bytes: &[u8], max_cells: u64) -> Decoded<Reply> {
     decode_from(bytes, bytes.len(), max_cells, Grid::default())
 }
 
-/// [`decode`] reading the answer's `len` bytes from `reader` as they come, and handing each
-/// sheet and row to `sink` as soon as it is decoded: a large answer is never held whole,
-/// neither as bytes nor, when the sink reads rows as they come, as a grid. The sink comes
-/// back as the outcome's `grid`. Reads exactly `len` bytes when it succeeds; a stream that
-/// ends early is [`DecodeError::Io`], whatever the sink was given by then.
+/// Reads one answer of at most `cap` bytes from `reader` as its chunks come, handing each
+/// sheet and row to `sink` as soon as it is decoded. The sink comes back as the outcome's
+/// `grid`; on an error (a stream that ends early is [`DecodeError::Io`]) it holds part of a
+/// workbook, to be thrown away. Reads the answer to its end and no further.
 pub(crate) fn decode_from<S: GridSink>(
     reader: impl Read,
-    len: usize,
+    cap: usize,
     max_cells: u64,
     mut sink: S,
 ) -> Decoded<Reply<S>> {
-    let mut r = In { reader, left: len };
-    let mut cells_left = max_cells;
-    match r.u8()? {
-        REPLY_REJECTED => {
-            let rest = r.bytes(r.left)?;
-            serde_json::from_slice(&rest)
-                .map(Reply::Rejected)
-                .map_err(|e| e.to_string().into())
-        }
-        REPLY_OK => {
-            let format = format_of(r.u8()?).ok_or("unknown format")?;
-            let notes = (0..r.count(4)?)
-                .map(|_| r.str())
-                .collect::<Decoded<Vec<_>>>()?;
-            for _ in 0..r.count(13)? {
-                decode_sheet(&mut r, &mut cells_left, &mut sink)?;
-            }
-            if r.left != 0 {
-                return Err("trailing bytes after the answer".into());
-            }
-            Ok(Reply::Ok(ReadOutcome {
-                format,
-                grid: sink,
-                notes,
-            }))
-        }
-        other => Err(format!("unknown answer tag {other}").into()),
-    }
-}
-
-/// `grid` encoded as a child's answer and decoded into `sink` as the parent does: for tests
-/// of sinks that read rows as they come.
-#[cfg(test)]
-pub(crate) fn through<S: GridSink>(grid: Grid, sink: S) -> S {
-    let outcome = ReadOutcome {
-        format: Format::Xlsx,
-        grid,
-        notes: Vec::new(),
+    let mut r = In {
+        reader: Dechunk {
+            reader,
+            left: 0,
+            ended: false,
+        },
+        left: cap,
     };
-    let mut frame = Vec::new();
-    write_frame(&Reply::Ok(outcome), &mut frame).expect("a vector takes every byte");
-    let answer = &frame[8..];
-    match decode_from(answer, answer.len(), u64::MAX, sink) {
-        Ok(Reply::Ok(outcome)) => outcome.grid,
-        _ => panic!("a grid encoded here decodes"),
+    let mut cells_left = max_cells;
+    // The cell budget when the open sheet began: a sheet dropped gives its cells back.
+    let mut open: Option<u64> = None;
+    let mut format = None;
+    loop {
+        match r.u8()? {
+            FORMAT if format.is_none() => {
+                format = Some(format_of(r.u8()?).ok_or("unknown format")?);
+            }
+            SHEET if format.is_some() => {
+                decode_sheet(&mut r, &mut sink)?;
+                open = Some(cells_left);
+            }
+            ROW if open.is_some() => sink.row(decode_row(&mut r, &mut cells_left)?),
+            DROP if open.is_some() => {
+                sink.drop_sheet();
+                cells_left = open.take().unwrap_or(cells_left);
+            }
+            END => {
+                let format = format.ok_or("an answer without its format")?;
+                let notes = (0..r.count(4)?)
+                    .map(|_| r.str())
+                    .collect::<Decoded<Vec<_>>>()?;
+                r.end()?;
+                return Ok(Reply::Ok(ReadOutcome {
+                    format,
+                    grid: sink,
+                    notes,
+                }));
+            }
+            REJECT => {
+                let n = r.u32()?;
+                let json = r.bytes(n)?;
+                r.end()?;
+                return serde_json::from_slice(&json)
+                    .map(Reply::Rejected)
+                    .map_err(|e| e.to_string().into());
+            }
+            other => return Err(format!("unexpected answer element {other}").into()),
+        }
     }
 }
 
-fn decode_sheet<R: Read>(
-    r: &mut In<R>,
-    cells_left: &mut u64,
-    sink: &mut impl GridSink,
-) -> Decoded<()> {
+fn decode_sheet<R: Read>(r: &mut In<R>, sink: &mut impl GridSink) -> Decoded<()> {
     let name = r.str()?;
     let hidden = r.u8()? != 0;
     let merges = (0..r.count(16)?)
@@ -366,62 +448,81 @@ fn decode_sheet<R: Read>(
             })
         })
         .collect::<Decoded<Vec<_>>>()?;
-    let n_rows = r.count(8)?;
-    sink.begin_sheet(name, hidden, merges, n_rows);
-    for _ in 0..n_rows {
-        let len = r.u32()?;
-        let filled = r.count(6)?;
-        if filled > len {
-            return Err("row with more cells than its length".into());
-        }
-        *cells_left = cells_left
-            .checked_sub(len as u64)
-            .ok_or("more cells than the read limits allow")?;
-        let mut row = Vec::with_capacity(len);
-        for _ in 0..filled {
-            let col = r.u32()?;
-            if col >= len || col < row.len() {
-                return Err("cell out of order".into());
-            }
-            row.resize(col, Cell::Empty);
-            let cell = match r.u8()? {
-                CELL_TEXT => Cell::Text(r.str()?.into_boxed_str()),
-                CELL_ERROR => Cell::Error(r.str()?.into_boxed_str()),
-                CELL_NUMBER => Cell::Number(f64::from_le_bytes(r.array()?)),
-                CELL_BOOL => Cell::Bool(r.u8()? != 0),
-                CELL_DATE_TIME => {
-                    let secs = i64::from_le_bytes(r.array()?);
-                    let nanos = u32::from_le_bytes(r.array()?);
-                    let d = DateTime::from_timestamp(secs, nanos).ok_or("date out of range")?;
-                    Cell::DateTime(d.naive_utc())
-                }
-                other => return Err(format!("unknown cell kind {other}").into()),
-            };
-            row.push(cell);
-        }
-        row.resize(len, Cell::Empty);
-        sink.row(row);
-    }
+    // What the sheet declares; no more rows than the answer has room for can come.
+    let rows = r.u32()?.min(r.left / ROW_BYTES);
+    sink.begin_sheet(name, hidden, merges, rows);
     Ok(())
+}
+
+fn decode_row<R: Read>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Vec<Cell>> {
+    let len = r.u32()?;
+    let filled = r.count(6)?;
+    if filled > len {
+        return Err("row with more cells than its length".into());
+    }
+    *cells_left = cells_left
+        .checked_sub(len as u64)
+        .ok_or("more cells than the read limits allow")?;
+    let mut row = Vec::with_capacity(len);
+    for _ in 0..filled {
+        let col = r.u32()?;
+        if col >= len || col < row.len() {
+            return Err("cell out of order".into());
+        }
+        row.resize(col, Cell::Empty);
+        let cell = match r.u8()? {
+            CELL_TEXT => Cell::Text(r.str()?.into_boxed_str()),
+            CELL_ERROR => Cell::Error(r.str()?.into_boxed_str()),
+            CELL_NUMBER => Cell::Number(f64::from_le_bytes(r.array()?)),
+            CELL_BOOL => Cell::Bool(r.u8()? != 0),
+            CELL_DATE_TIME => {
+                let secs = i64::from_le_bytes(r.array()?);
+                let nanos = u32::from_le_bytes(r.array()?);
+                let d = DateTime::from_timestamp(secs, nanos).ok_or("date out of range")?;
+                Cell::DateTime(d.naive_utc())
+            }
+            other => return Err(format!("unknown cell kind {other}").into()),
+        };
+        row.push(cell);
+    }
+    row.resize(len, Cell::Empty);
+    Ok(row)
+}
+
+/// `grid` written as a child's answer and decoded into `sink` as the parent does: for tests
+/// of sinks that read rows as they come.
+#[cfg(test)]
+pub(crate) fn through<S: GridSink>(grid: Grid, sink: S) -> S {
+    let outcome = ReadOutcome {
+        format: Format::Xlsx,
+        grid,
+        notes: Vec::new(),
+    };
+    let mut answer = Vec::new();
+    write_reply(&Reply::Ok(outcome), &mut answer).expect("a vector takes every byte");
+    match decode_from(&answer[..], answer.len(), u64::MAX, sink) {
+        Ok(Reply::Ok(outcome)) => outcome.grid,
+        _ => panic!("a grid written here decodes"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::grid::Sheet;
 
-    fn framed(reply: &Reply) -> Vec<u8> {
-        let mut frame = Vec::new();
-        write_frame(reply, &mut frame).unwrap();
-        frame
+    fn written(reply: &Reply) -> Vec<u8> {
+        let mut answer = Vec::new();
+        write_reply(reply, &mut answer).unwrap();
+        answer
     }
 
-    #[test]
-    fn a_grid_travels_unchanged() {
+    fn outcome() -> ReadOutcome {
         let date = chrono::NaiveDate::from_ymd_opt(2023, 11, 5)
             .unwrap()
             .and_hms_milli_opt(8, 30, 0, 250)
             .unwrap();
-        let outcome = ReadOutcome {
+        ReadOutcome {
             format: Format::Xlsb,
             notes: vec!["Bỏ qua trang biểu đồ".into()],
             grid: Grid {
@@ -454,36 +555,94 @@ mod tests {
                     },
                 ],
             },
-        };
-        let reply = Reply::Ok(outcome.clone());
-        let frame = framed(&reply);
-        // What the child writes: the length, then the encoded reply.
-        let bytes = &frame[8..];
-        assert_eq!(frame[..8], (bytes.len() as u64).to_le_bytes());
-        assert_eq!(encoded_len(&reply), bytes.len());
-        match decode(bytes, 100).unwrap() {
+        }
+    }
+
+    #[test]
+    fn a_grid_travels_unchanged() {
+        let outcome = outcome();
+        let bytes = written(&Reply::Ok(outcome.clone()));
+        // Chunked: a length, the bytes, then the empty chunk that ends the answer.
+        assert_eq!(bytes[..4], ((bytes.len() - 8) as u32).to_le_bytes());
+        assert_eq!(bytes[bytes.len() - 4..], [0, 0, 0, 0]);
+        match decode(&bytes, 100).unwrap() {
             Reply::Ok(back) => assert_eq!(back, outcome),
             other => panic!("{other:?}"),
         }
         for cut in [1, 5, bytes.len() / 2, bytes.len() - 1] {
             assert!(decode(&bytes[..cut], 100).is_err(), "cut at {cut}");
         }
-        assert!(decode(bytes, 5).is_err(), "over the cell budget");
+        assert!(decode(&bytes, 5).is_err(), "over the cell budget");
         // From a stream: one that ends early is the child's end, not a garbled answer.
         match decode_from(&bytes[..bytes.len() - 3], bytes.len(), 100, Grid::default()) {
             Err(DecodeError::Io(_)) => {}
             other => panic!("a stream cut short: {other:?}"),
         }
-        let mut garbled = bytes.to_vec();
-        garbled[1] = 99; // the format
-        match decode_from(&garbled[..], garbled.len(), 100, Grid::default()) {
+        match decode_from(&bytes[..], 20, 100, Grid::default()) {
+            Err(DecodeError::Overflow) => {}
+            other => panic!("an answer over its cap: {other:?}"),
+        }
+        let mut garbled = bytes.clone();
+        garbled[5] = 99; // the format
+        match decode(&garbled, 100) {
             Err(DecodeError::Garbled(why)) => assert_eq!(why, "unknown format"),
             other => panic!("a garbled answer: {other:?}"),
         }
-        let rejected = framed(&Reply::Rejected(ReadError::Encrypted));
+        let rejected = written(&Reply::Rejected(ReadError::Encrypted));
         assert!(matches!(
-            decode(&rejected[8..], 100).unwrap(),
+            decode(&rejected, 100).unwrap(),
             Reply::Rejected(ReadError::Encrypted)
         ));
+    }
+
+    #[test]
+    fn a_sheet_dropped_half_way_leaves_nothing_and_gives_its_cells_back() {
+        let mut answer = Vec::new();
+        let mut writer = AnswerWriter::new(&mut answer);
+        writer.format(Format::Xlsx);
+        writer.begin_sheet("Báo cáo".into(), false, Vec::new(), 3);
+        writer.row(vec![Cell::Text("một".into()), Cell::Number(1.0)]);
+        writer.drop_sheet();
+        writer.begin_sheet("Báo cáo".into(), false, Vec::new(), 2);
+        writer.row(vec![Cell::Text("hai".into()), Cell::Number(2.0)]);
+        writer.end(&[]).unwrap();
+        // Two cells allowed: the dropped sheet's two are given back.
+        match decode(&answer, 2).unwrap() {
+            Reply::Ok(back) => {
+                assert_eq!(back.grid.sheets.len(), 1);
+                assert_eq!(back.grid.sheets[0].cell(0, 0), &Cell::Text("hai".into()));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_large_answer_travels_in_chunks_and_ends_where_it_ends() {
+        let rows: Vec<Vec<Cell>> = (0..5000)
+            .map(|i| {
+                vec![
+                    Cell::Text(format!("Nhiệm vụ số {i}").into()),
+                    Cell::Number(1.0),
+                ]
+            })
+            .collect();
+        let grid = Grid {
+            sheets: vec![Sheet::new("Báo cáo", rows, Vec::new())],
+        };
+        let mut bytes = written(&Reply::Ok(ReadOutcome {
+            format: Format::Xlsx,
+            grid: grid.clone(),
+            notes: Vec::new(),
+        }));
+        let first = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+        assert!(first >= CHUNK && first < bytes.len() - 8, "{first}");
+        // The next answer's bytes are not read.
+        bytes.extend_from_slice(b"next");
+        let mut stream = &bytes[..];
+        match decode_from(&mut stream, usize::MAX, u64::MAX, Grid::default()).unwrap() {
+            Reply::Ok(back) => assert_eq!(back.grid, grid),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(stream, b"next");
     }
 }
