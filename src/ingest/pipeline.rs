@@ -177,6 +177,7 @@ pub fn ingest_read(
     upload: &Upload,
     read: Option<Result<read::ReadOutcome, read::ReadError>>,
 ) -> AppResult<IngestResult> {
+    let begun = std::time::Instant::now();
     let period = Month::parse(upload.period).ok_or_else(|| {
         AppError::BadRequest(format!(
             "Kỳ báo cáo \"{}\" không hợp lệ; hãy ghi dạng 2023-11 (năm-tháng).",
@@ -218,6 +219,10 @@ pub fn ingest_read(
     if stored.duplicate {
         return earlier_result(conn, &stored, findings, info);
     }
+    tracing::debug!(
+        elapsed_us = begun.elapsed().as_micros() as u64,
+        "ingest: plan, agency and original"
+    );
     let started = std::time::Instant::now();
     // A workbook read here is laid out as it is decoded: its grid is never held whole. One
     // read already (batch ingest) is laid out from its grid.
@@ -238,7 +243,7 @@ pub fn ingest_read(
         findings.extend(outcome.notes.into_iter().map(Finding::info));
         let table = outcome.grid.finish().map_err(|e| e.to_string());
         tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_us = started.elapsed().as_micros() as u64,
             resident_mb = ?crate::memory::resident_mb(),
             "ingest: read and layout"
         );
@@ -263,7 +268,7 @@ pub fn ingest_read(
     capped.extend(std::mem::take(&mut table.findings));
     let (rows, task_ids) = normalise(table, &tasks, &mut capped);
     tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
+        elapsed_us = started.elapsed().as_micros() as u64,
         resident_mb = ?crate::memory::resident_mb(),
         "ingest: matched"
     );
@@ -293,14 +298,14 @@ pub fn ingest_read(
             submissions::insert_rows(conn, &new_rows)?;
         }
         tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_us = started.elapsed().as_micros() as u64,
             resident_mb = ?crate::memory::resident_mb(),
             "ingest: rows inserted"
         );
         submissions::set_outcome(conn, stored.id, "processed", None, &json)
     })?;
     tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
+        elapsed_us = started.elapsed().as_micros() as u64,
         rows = rows.len(),
         "ingest: stored"
     );
