@@ -154,12 +154,13 @@ pub struct Grid {
     pub sheets: Vec<Sheet>,
 }
 
-/// Takes a workbook as it is decoded: each sheet announced with its merged areas and its
-/// number of rows, then those rows in order. A [`Grid`] keeps them all; the layout's
+/// Takes a workbook as it is read or decoded: each sheet announced with its merged areas and
+/// the rows it declares, then its rows in order. A [`Grid`] keeps them all; the layout's
 /// [`TableReader`](crate::ingest::layout::TableReader) reads each row as it comes and keeps
 /// only what the report needs, so a large upload's grid is never held whole.
 pub trait GridSink {
-    /// A sheet begins; exactly `rows` calls to [`GridSink::row`] follow.
+    /// A sheet begins. `rows` is what it declares: that many rows follow, or fewer (a sheet
+    /// read as it is stored declares its `<dimension>`).
     fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize);
     /// The next row of the sheet begun last.
     fn row(&mut self, cells: Vec<Cell>);
