@@ -52,6 +52,7 @@ on_both_backends! {
     identical_upload_is_a_duplicate_and_a_changed_one_a_new_version => identical_upload_is_a_duplicate_and_a_changed_one_a_new_version;
     cli_ingest_prints_the_json_contract => cli_ingest_prints_the_json_contract;
     a_flood_of_row_findings_is_summarised => a_flood_of_row_findings_is_summarised;
+    a_large_upload_is_stored_as_it_is_answered => a_large_upload_is_stored_as_it_is_answered;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -815,4 +816,46 @@ fn a_flood_of_row_findings_is_summarised(db: TestDb) {
     let stored: Vec<tonghop::domain::finding::Finding> =
         serde_json::from_str(&stored.findings).unwrap();
     assert_eq!(stored, r.findings);
+}
+
+/// More rows than a storing batch: the batches are stored on their own thread while the
+/// matcher goes on, and what is stored, in order, is what the ingest answers.
+fn a_large_upload_is_stored_as_it_is_answered(db: TestDb) {
+    let pool = setup(&db);
+    let mut conn = pool.get().unwrap();
+    let bytes = tonghop::bench::generate_report(2_500, 3).unwrap();
+    let r = pipeline::ingest(
+        &mut conn,
+        &reader(),
+        &upload("13/KH-UBND", "Sở TT&TT", "2023-11", "lon.xlsx", &bytes),
+    )
+    .unwrap();
+    assert_eq!(r.submission.outcome, "processed");
+    assert_eq!(r.rows.len(), 2_500);
+    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    let tasks = plans::tasks_of(&mut conn, plan.id).unwrap();
+    let code_of = |id: Option<i64>| {
+        id.and_then(|id| tasks.iter().find(|t| t.id == id))
+            .map(|t| t.code.clone())
+    };
+    let stored = submissions::rows_of(&mut conn, r.submission.id).unwrap();
+    assert_eq!(stored.len(), r.rows.len());
+    for (kept, answered) in stored.iter().zip(&r.rows) {
+        assert_eq!(kept.source_row as u32, answered.source.row);
+        assert_eq!(kept.sheet, answered.source.sheet);
+        assert_eq!(code_of(kept.task_id), answered.task_code);
+        assert_eq!(kept.status, answered.status);
+        assert_eq!(
+            kept.progress_percent,
+            answered.progress_percent.map(|p| p.round() as i32)
+        );
+        assert_eq!(kept.result, answered.result);
+        assert_eq!(kept.difficulties, answered.difficulties);
+        assert_eq!(kept.proposals, answered.proposals);
+        assert_eq!(kept.match_method, answered.match_.method);
+        assert_eq!(
+            kept.match_score,
+            Some((answered.match_.score * 1000.0).round() as i32)
+        );
+    }
 }

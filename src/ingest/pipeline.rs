@@ -8,13 +8,13 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use serde::Serialize;
 
 use super::{
     layout,
     matcher::{self, AssignmentRole, TaskRef},
     read::{self, ReadLimits, ReadOutcome},
+    store,
     table::{RawRow, ReportTable},
 };
 use crate::{
@@ -266,46 +266,21 @@ pub fn ingest_read(
     let mut capped = CappedFindings::new(finding::MAX_ROW_FINDINGS);
     capped.extend(findings);
     capped.extend(std::mem::take(&mut table.findings));
-    let (rows, task_ids) = normalise(table, &tasks, &mut capped);
-    tracing::debug!(
-        elapsed_us = started.elapsed().as_micros() as u64,
-        resident_mb = ?crate::memory::resident_mb(),
-        "ingest: matched"
-    );
-    let findings = capped.finish();
-    let json = serde_json::to_string(&findings).expect("findings serialise");
-    conn.transaction(|conn| {
-        // The rows to store are built a batch at a time from the output rows, so a large
-        // upload is not held twice.
-        for (batch, ids) in rows.chunks(STORE_BATCH).zip(task_ids.chunks(STORE_BATCH)) {
-            let new_rows: Vec<NewReportRow> = batch
-                .iter()
-                .zip(ids)
-                .map(|(row, &task_id)| NewReportRow {
-                    submission_id: stored.id,
-                    task_id,
-                    sheet: row.source.sheet.clone(),
-                    source_row: row.source.row as i32,
-                    status: row.status.clone(),
-                    progress_percent: row.progress_percent.map(|p| p.round() as i32),
-                    result: row.result.clone(),
-                    difficulties: row.difficulties.clone(),
-                    proposals: row.proposals.clone(),
-                    match_method: row.match_.method.clone(),
-                    match_score: Some((row.match_.score * 1000.0).round() as i32),
-                })
-                .collect();
-            submissions::insert_rows(conn, &new_rows)?;
-        }
+    let table_rows = table.rows.len();
+    let (rows, findings) = store::store_matched(conn, stored.id, table_rows, |keep| {
+        let rows = normalise(table, &tasks, stored.id, &mut capped, keep);
         tracing::debug!(
             elapsed_us = started.elapsed().as_micros() as u64,
             resident_mb = ?crate::memory::resident_mb(),
-            "ingest: rows inserted"
+            "ingest: matched"
         );
-        submissions::set_outcome(conn, stored.id, "processed", None, &json)
+        let findings = capped.finish();
+        let json = serde_json::to_string(&findings).expect("findings serialise");
+        ((rows, findings), json)
     })?;
     tracing::debug!(
         elapsed_us = started.elapsed().as_micros() as u64,
+        resident_mb = ?crate::memory::resident_mb(),
         rows = rows.len(),
         "ingest: stored"
     );
@@ -364,45 +339,52 @@ const _: () = assert!(
         && std::mem::align_of::<RowOut>() == std::mem::align_of::<RawRow>()
 );
 
-/// Rows stored per batch.
-const STORE_BATCH: usize = 1000;
-
-/// Pure: table + tasks → output rows and the task id of each; findings go to `findings` as
-/// they are made. The table's rows are moved out, not copied.
+/// Pure: table + tasks → output rows; findings go to `findings` and the rows to store of
+/// submission `id` to `keep`, as they are made. The table's rows are moved out into the
+/// output rows, not copied.
 fn normalise(
     table: ReportTable,
     tasks: &[(i64, TaskRef)],
+    id: i64,
     findings: &mut CappedFindings,
-) -> (Vec<RowOut>, Vec<Option<i64>>) {
+    keep: &mut dyn FnMut(NewReportRow),
+) -> Vec<RowOut> {
     let refs: Vec<TaskRef> = tasks.iter().map(|(_, t)| t.clone()).collect();
     let mut matches = Vec::with_capacity(table.rows.len());
     let general = matcher::match_each(&table.rows, &refs, |mut m| {
         findings.extend(std::mem::take(&mut m.findings));
+        let row = &table.rows[matches.len()];
+        let task_id = m.task.and_then(|i| tasks.get(i)).map(|(id, _)| *id);
+        keep(NewReportRow {
+            submission_id: id,
+            task_id,
+            sheet: table.sheet.clone(),
+            source_row: row.source_row as i32,
+            status: row.status.map(|s| s.as_str().to_string()),
+            progress_percent: row.progress_percent.map(|p| p.round() as i32),
+            result: row.result.clone(),
+            difficulties: row.difficulties.clone(),
+            proposals: row.proposals.clone(),
+            match_method: method_name(m.method).map(str::to_string),
+            match_score: Some((shown_score(m.score) * 1000.0).round() as i32),
+        });
         matches.push(m);
     });
     findings.extend(general);
-    let raw_rows = table.rows;
-    let mut task_ids = Vec::with_capacity(raw_rows.len());
-    if raw_rows.is_empty() {
+    if table.rows.is_empty() {
         findings.push(Finding::warning(
             "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",
         ));
     }
     // Collected from the rows' own iterator, so the output rows are built in place, in the
     // table rows' buffer (an output row is no larger than a table row).
-    let out: Vec<RowOut> = raw_rows
+    table
+        .rows
         .into_iter()
         .enumerate()
         .map(|(i, row)| {
             let m = &matches[i];
             let task = m.task.and_then(|i| tasks.get(i));
-            let method = m.method.map(|method| match method {
-                matcher::MatchMethod::Code => "code".to_string(),
-                matcher::MatchMethod::Text => "text".to_string(),
-            });
-            // The score as stored (per mille) and as shown, rounded alike.
-            let score = (m.score * 1000.0).round() / 1000.0;
-            task_ids.push(task.map(|(id, _)| *id));
             RowOut {
                 task_code: task.map(|(_, t)| t.code.clone()),
                 status: row.status.map(|s| s.as_str().to_string()),
@@ -410,15 +392,29 @@ fn normalise(
                 result: row.result,
                 difficulties: row.difficulties,
                 proposals: row.proposals,
-                match_: MatchOut { method, score },
+                match_: MatchOut {
+                    method: method_name(m.method).map(str::to_string),
+                    score: shown_score(m.score),
+                },
                 source: SourceOut {
                     sheet: table.sheet.clone(),
                     row: row.source_row,
                 },
             }
         })
-        .collect();
-    (out, task_ids)
+        .collect()
+}
+
+fn method_name(method: Option<matcher::MatchMethod>) -> Option<&'static str> {
+    method.map(|method| match method {
+        matcher::MatchMethod::Code => "code",
+        matcher::MatchMethod::Text => "text",
+    })
+}
+
+/// A match's score as shown, rounded as it is stored (per mille).
+fn shown_score(score: f64) -> f64 {
+    (score * 1000.0).round() / 1000.0
 }
 
 /// The stored rows of an identical earlier upload, in the same shape.
