@@ -542,48 +542,64 @@ fn xlsx_error(e: XlsxError) -> ReadError {
 fn read_xlsx(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let metas = wb.sheets_metadata().to_vec();
-    // Merged areas by a quick scan of each sheet's part; calamine's own reader (a second
-    // full parse of the sheet) only where the scan cannot answer. They are read before the
-    // cells: a reader of the rows as they come needs them first.
+    // Merged areas by a quick scan of each sheet's part, before its cells: a reader of the
+    // rows as they come needs them first. Where the scan cannot answer, the sheet is read
+    // whole and calamine reads its areas afterwards (a second full parse of the sheet).
     let mut parts = merge_scan::SheetParts::resolve(bytes);
     for meta in &metas {
         if out.skip_type(meta) {
             continue;
         }
-        let merges = match parts.as_mut().and_then(|p| p.merged_areas(&meta.name)) {
-            Some(dims) => Ok(dims),
-            None => wb.merge_cells_by_sheet_name(&meta.name),
-        };
-        let dims = merges.as_ref().map_or(&[][..], Vec::as_slice);
+        let scanned = parts.as_mut().and_then(|p| p.merged_areas(&meta.name));
         let saved = out.budget;
-        let before = out.sheets;
-        match stream_xlsx_sheet(&mut wb, meta, dims, &mut out) {
+        let streamed = match &scanned {
+            Some(dims) => stream_xlsx_sheet(&mut wb, meta, dims, &mut out),
+            None => Ok(false),
+        };
+        match streamed {
             Ok(true) => {}
-            Ok(false) => out.sheet(meta, |budget| {
-                let mut sheet = empty_sheet();
-                let mut cells = wb
-                    .worksheet_cells_reader(&meta.name)
-                    .map_err(|e| SheetFail::Bad(e.to_string()))?;
-                loop {
-                    match cells.next_cell() {
-                        Ok(Some(cell)) => {
-                            let (row, col) = cell.get_position();
-                            let value = cell_from_ref(cell.get_value());
-                            budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
+            Ok(false) => {
+                let mut merges_failed = None;
+                out.sheet(meta, |budget| {
+                    let mut sheet = empty_sheet();
+                    let mut cells = match wb.worksheet_cells_reader(&meta.name) {
+                        Ok(reader) => reader,
+                        Err(XlsxError::NotAWorksheet(typ)) => {
+                            return Err(SheetFail::Skip(format!(
+                                "không phải trang tính (phần tử gốc \"{typ}\")"
+                            )))
                         }
-                        Ok(None) => break,
                         Err(e) => return Err(SheetFail::Bad(e.to_string())),
+                    };
+                    loop {
+                        match cells.next_cell() {
+                            Ok(Some(cell)) => {
+                                let (row, col) = cell.get_position();
+                                let value = cell_from_ref(cell.get_value());
+                                budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
+                            }
+                            Ok(None) => break,
+                            Err(e) => return Err(SheetFail::Bad(e.to_string())),
+                        }
                     }
+                    drop(cells);
+                    let dims = match scanned {
+                        Some(dims) => Ok(dims),
+                        None => wb.merge_cells_by_sheet_name(&meta.name),
+                    };
+                    match dims {
+                        Ok(dims) => {
+                            sheet.merges = budget.merges(&meta.name, sheet.rows.len(), dims)?;
+                        }
+                        Err(e) => merges_failed = Some(e),
+                    }
+                    Ok(sheet)
+                })?;
+                if let Some(e) = merges_failed {
+                    out.merges_failed(&meta.name, e);
                 }
-                sheet.merges = budget.merges(&meta.name, sheet.rows.len(), dims.to_vec())?;
-                Ok(sheet)
-            })?,
-            Err(fail) => out.failed(meta, fail, saved)?,
-        }
-        if out.sheets > before {
-            if let Err(e) = merges {
-                out.merges_failed(&meta.name, e);
             }
+            Err(fail) => out.failed(meta, fail, saved)?,
         }
     }
     out.finish()
@@ -594,9 +610,9 @@ fn read_xlsx(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError>
 /// charged for the rows the sheet declares (`<dimension>`), then for the rows it has.
 ///
 /// `Ok(false)` when it cannot, and nothing is kept of the attempt: the sheet declares fewer
-/// rows than it has (or none), its areas charged ahead put it over the budget, or a cell
-/// comes after a later row's. The caller then reads the sheet whole, which gives the same
-/// answer as ever.
+/// rows than it has (or none), its areas (`dims`, from the scan) charged ahead put it over
+/// the budget, or a cell comes after a later row's. The caller then reads the sheet whole,
+/// which gives the same answer as ever.
 fn stream_xlsx_sheet(
     wb: &mut Xlsx<Cursor<&[u8]>>,
     meta: &calamine::Sheet,
