@@ -24,7 +24,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use calamine::{
     CellErrorType, Data, DataRef, Dimensions, ExcelDateTime, Ods, OdsError, Range, Reader,
-    SheetType, SheetVisible, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError,
+    SheetType, SheetVisible, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxCellReader, XlsxError,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -562,15 +562,7 @@ fn read_xlsx(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError>
                 let mut merges_failed = None;
                 out.sheet(meta, |budget| {
                     let mut sheet = empty_sheet();
-                    let mut cells = match wb.worksheet_cells_reader(&meta.name) {
-                        Ok(reader) => reader,
-                        Err(XlsxError::NotAWorksheet(typ)) => {
-                            return Err(SheetFail::Skip(format!(
-                                "không phải trang tính (phần tử gốc \"{typ}\")"
-                            )))
-                        }
-                        Err(e) => return Err(SheetFail::Bad(e.to_string())),
-                    };
+                    let mut cells = xlsx_cells(&mut wb, meta)?;
                     loop {
                         match cells.next_cell() {
                             Ok(Some(cell)) => {
@@ -605,6 +597,20 @@ fn read_xlsx(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError>
     out.finish()
 }
 
+/// calamine's cell reader of an xlsx sheet; a part that is no worksheet is skipped.
+fn xlsx_cells<'w, 'b>(
+    wb: &'w mut Xlsx<Cursor<&'b [u8]>>,
+    meta: &calamine::Sheet,
+) -> Result<XlsxCellReader<'w, Cursor<&'b [u8]>>, SheetFail> {
+    match wb.worksheet_cells_reader(&meta.name) {
+        Ok(reader) => Ok(reader),
+        Err(XlsxError::NotAWorksheet(typ)) => Err(SheetFail::Skip(format!(
+            "không phải trang tính (phần tử gốc \"{typ}\")"
+        ))),
+        Err(e) => Err(SheetFail::Bad(e.to_string())),
+    }
+}
+
 /// Reads an xlsx sheet handing each row on as soon as a cell of a later row comes, so that
 /// neither the reader child nor the server holds the sheet whole. The merged areas go first,
 /// charged for the rows the sheet declares (`<dimension>`), then for the rows it has.
@@ -620,15 +626,7 @@ fn stream_xlsx_sheet(
     out: &mut Collector,
 ) -> Result<bool, SheetFail> {
     let saved = out.budget;
-    let mut cells = match wb.worksheet_cells_reader(&meta.name) {
-        Ok(reader) => reader,
-        Err(XlsxError::NotAWorksheet(typ)) => {
-            return Err(SheetFail::Skip(format!(
-                "không phải trang tính (phần tử gốc \"{typ}\")"
-            )))
-        }
-        Err(e) => return Err(SheetFail::Bad(e.to_string())),
-    };
+    let mut cells = xlsx_cells(wb, meta)?;
     let declared = cells.dimensions().end.0 as usize + 1;
     if declared > out.budget.limits.max_rows as usize {
         return Ok(false);
