@@ -529,8 +529,10 @@ impl Worker {
                 at: 0,
             };
             let decoded = wire::decode_from(pieces, cap, max_cells, sink);
-            if decoded.is_err() {
-                // Unblocks a writer stuck on a child that stopped reading.
+            let ended = |e: &wire::DecodeError| matches!(e, wire::DecodeError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof);
+            if decoded.as_ref().is_err_and(|e| !ended(e)) {
+                // Unblocks a writer stuck on a child that stopped reading. A child whose
+                // output ended is gone already, and its exit status tells why.
                 let _ = child.kill();
             }
             let _ = writer.join();
