@@ -508,6 +508,20 @@ fn iso_date_time(s: &str) -> Cell {
     Cell::Text(s.into())
 }
 
+/// A sheet of the cells a streaming cell reader gives (`next`: the next cell and its
+/// position, or the end), every one charged to the budget; a reader error is a broken sheet.
+fn put_cells(
+    budget: &mut Budget<'_>,
+    name: &str,
+    mut next: impl FnMut() -> Result<Option<((u32, u32), Cell)>, String>,
+) -> Result<Sheet, SheetFail> {
+    let mut sheet = empty_sheet();
+    while let Some(((row, col), value)) = next().map_err(SheetFail::Bad)? {
+        budget.put(&mut sheet.rows, name, row, col, value)?;
+    }
+    Ok(sheet)
+}
+
 /// Stores every used cell of a dense calamine range.
 fn put_range(
     budget: &mut Budget<'_>,
@@ -561,19 +575,11 @@ fn read_xlsx(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError>
             Ok(false) => {
                 let mut merges_failed = None;
                 out.sheet(meta, |budget| {
-                    let mut sheet = empty_sheet();
                     let mut cells = xlsx_cells(&mut wb, meta)?;
-                    loop {
-                        match cells.next_cell() {
-                            Ok(Some(cell)) => {
-                                let (row, col) = cell.get_position();
-                                let value = cell_from_ref(cell.get_value());
-                                budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
-                            }
-                            Ok(None) => break,
-                            Err(e) => return Err(SheetFail::Bad(e.to_string())),
-                        }
-                    }
+                    let mut sheet = put_cells(budget, &meta.name, || {
+                        let cell = cells.next_cell().map_err(|e| e.to_string())?;
+                        Ok(cell.map(|c| (c.get_position(), cell_from_ref(c.get_value()))))
+                    })?;
                     drop(cells);
                     let dims = match scanned {
                         Some(dims) => Ok(dims),
@@ -710,22 +716,13 @@ fn read_xlsb(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError>
             continue;
         }
         out.sheet(meta, |budget| {
-            let mut sheet = empty_sheet();
             let mut cells = wb
                 .worksheet_cells_reader(&meta.name)
                 .map_err(|e| SheetFail::Bad(e.to_string()))?;
-            loop {
-                match cells.next_cell() {
-                    Ok(Some(cell)) => {
-                        let (row, col) = cell.get_position();
-                        let value = cell_from_ref(cell.get_value());
-                        budget.put(&mut sheet.rows, &meta.name, row, col, value)?;
-                    }
-                    Ok(None) => break,
-                    Err(e) => return Err(SheetFail::Bad(e.to_string())),
-                }
-            }
-            Ok(sheet)
+            put_cells(budget, &meta.name, || {
+                let cell = cells.next_cell().map_err(|e| e.to_string())?;
+                Ok(cell.map(|c| (c.get_position(), cell_from_ref(c.get_value()))))
+            })
         })?;
     }
     out.finish()
