@@ -15,6 +15,7 @@ on_both_backends! {
     unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding => unknown_agencies_in_a_plan_become_unconfirmed_with_a_finding;
     concurrent_uploads_are_each_stored_once => concurrent_uploads_are_each_stored_once;
     report_rows_are_stored_whole_across_insert_chunks => report_rows_are_stored_whole_across_insert_chunks;
+    report_rows_keep_their_keys => report_rows_keep_their_keys;
 }
 
 fn demo_loads_once_with_every_part(db: TestDb) {
@@ -289,4 +290,143 @@ fn report_rows_are_stored_whole_across_insert_chunks(db: TestDb) {
             );
         }
     }
+}
+
+/// Report rows refer to their submission and task as foreign keys do, whether the database
+/// declares the keys (SQLite) or checks them once per statement (PostgreSQL, whose per-row
+/// key checks made COPY three times slower): a row of a missing submission or task is
+/// refused with the key's error and nothing of its statement is kept; deleting a submission
+/// deletes its rows; a task or submission that rows refer to cannot be deleted or re-keyed.
+fn report_rows_keep_their_keys(db: TestDb) {
+    use diesel::{
+        result::{DatabaseErrorKind, Error as DieselError},
+        RunQueryDsl,
+    };
+    use tonghop::{db::DbConnection, error::AppError};
+
+    fn is_key_violation(result: Result<impl std::fmt::Debug, AppError>) -> bool {
+        matches!(
+            result,
+            Err(AppError::Database(DieselError::DatabaseError(
+                DatabaseErrorKind::ForeignKeyViolation,
+                _
+            )))
+        )
+    }
+    fn sql(conn: &mut DbConnection, statement: &str) -> Result<usize, AppError> {
+        tonghop::with_backend!(conn, |c| { diesel::sql_query(statement).execute(c) })
+            .map_err(AppError::from)
+    }
+    fn count_rows(conn: &mut DbConnection) -> i64 {
+        use diesel::QueryDsl;
+        use tonghop::db::schema::report_rows;
+        tonghop::with_backend!(conn, |c| { report_rows::table.count().get_result(c) }).unwrap()
+    }
+
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    demo::load(&mut conn).unwrap();
+    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    let tasks = plans::tasks_of(&mut conn, plan.id).unwrap();
+    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
+        .unwrap()
+        .unwrap();
+    let submission = |conn: &mut DbConnection, period: &str| {
+        submissions::store_original(
+            conn,
+            &submissions::NewSubmission {
+                plan_id: plan.id,
+                agency_id: agency.id,
+                period,
+                uploaded_by: None,
+                file_name: "bc.xlsx",
+                content_type: "application/octet-stream",
+                bytes: period.as_bytes(),
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let row = |submission_id: i64, task_id: Option<i64>| submissions::NewReportRow {
+        submission_id,
+        task_id,
+        sheet: "Báo cáo".into(),
+        source_row: 6,
+        status: None,
+        progress_percent: None,
+        result: "Kết quả".into(),
+        difficulties: String::new(),
+        proposals: String::new(),
+        match_method: None,
+        match_score: None,
+    };
+    let demo_rows = count_rows(&mut conn);
+    let kept = submission(&mut conn, "2023-05");
+    let dropped = submission(&mut conn, "2023-06");
+    let good = [row(kept, Some(tasks[0].id)), row(kept, None)];
+    submissions::insert_rows(&mut conn, &good).unwrap();
+    submissions::insert_rows(&mut conn, &[row(dropped, Some(tasks[1].id))]).unwrap();
+    assert_eq!(count_rows(&mut conn), demo_rows + 3);
+
+    let missing = i64::MAX - 7;
+    for bad in [
+        vec![row(kept, Some(tasks[0].id)), row(missing, None)],
+        vec![row(kept, None), row(kept, Some(missing))],
+    ] {
+        let refused = submissions::insert_rows(&mut conn, &bad);
+        assert!(is_key_violation(refused), "{bad:?}");
+        assert_eq!(
+            count_rows(&mut conn),
+            demo_rows + 3,
+            "nothing of a refused statement is kept"
+        );
+    }
+    let moved = sql(
+        &mut conn,
+        &format!("UPDATE report_rows SET task_id = {missing} WHERE submission_id = {kept}"),
+    );
+    assert!(is_key_violation(moved));
+
+    let task_in_use = sql(
+        &mut conn,
+        &format!("DELETE FROM tasks WHERE id = {}", tasks[0].id),
+    );
+    assert!(is_key_violation(task_in_use));
+    // The other keys on these parents would refuse a new id on their own: drop what they
+    // guard, so that only the report rows stand in the way.
+    sql(
+        &mut conn,
+        &format!(
+            "DELETE FROM task_assignments WHERE task_id = {}",
+            tasks[1].id
+        ),
+    )
+    .unwrap();
+    sql(
+        &mut conn,
+        &format!("DELETE FROM submission_files WHERE submission_id = {kept}"),
+    )
+    .unwrap();
+    let task_rekeyed = sql(
+        &mut conn,
+        &format!("UPDATE tasks SET id = {missing} WHERE id = {}", tasks[1].id),
+    );
+    assert!(is_key_violation(task_rekeyed));
+    let submission_rekeyed = sql(
+        &mut conn,
+        &format!("UPDATE submissions SET id = {missing} WHERE id = {kept}"),
+    );
+    assert!(is_key_violation(submission_rekeyed));
+
+    sql(
+        &mut conn,
+        &format!("DELETE FROM submissions WHERE id = {dropped}"),
+    )
+    .unwrap();
+    assert_eq!(
+        count_rows(&mut conn),
+        demo_rows + 2,
+        "a submission's rows go with it"
+    );
+    assert_eq!(submissions::rows_of(&mut conn, kept).unwrap().len(), 2);
 }
