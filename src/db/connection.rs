@@ -1,6 +1,6 @@
 //! Connecting: URL parsing, SQLite pragmas, the pool.
 
-use std::{path::PathBuf, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use diesel::{
     connection::SimpleConnection,
@@ -8,6 +8,7 @@ use diesel::{
     Connection, PgConnection, SqliteConnection,
 };
 
+use super::checkpoint::{Checkpointer, CHECKPOINT_EVERY};
 use crate::error::{AppError, AppResult};
 
 #[derive(diesel::MultiConnection)]
@@ -128,8 +129,12 @@ impl DatabaseUrl {
     }
 }
 
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// Checkpoints are left to [`Checkpointer`] but for a backstop ([`super::checkpoint`]).
+const SQLITE_PRAGMAS: &str = concat!(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ",
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; ",
+    "PRAGMA wal_autocheckpoint = 65536;"
+);
 
 fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -173,11 +178,13 @@ impl ManageConnection for Manager {
     }
 }
 
-/// The pool, shared by the web server, the CLI and the background loops.
+/// The pool, shared by the web server, the CLI and the background loops. On SQLite it also
+/// owns the WAL's [`Checkpointer`], which stops when the last clone is dropped.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<Manager>,
     url: DatabaseUrl,
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 pub type PooledDb = PooledConnection<Manager>;
@@ -186,6 +193,11 @@ impl Db {
     /// Connects (one real connection first, so a wrong URL fails here with its own message)
     /// and builds the pool.
     pub fn connect(url: &str, pool_size: u32) -> AppResult<Db> {
+        Db::connect_checkpointing(url, pool_size, CHECKPOINT_EVERY)
+    }
+
+    /// [`Db::connect`] with SQLite's WAL checkpointed every `every` (see [`super::checkpoint`]).
+    pub fn connect_checkpointing(url: &str, pool_size: u32, every: Duration) -> AppResult<Db> {
         let url = DatabaseUrl::parse(url)?;
         url.prepare_storage()?;
         drop(url.establish()?);
@@ -197,7 +209,12 @@ impl Db {
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .build_unchecked(Manager { url: url.clone() });
-        Ok(Db { pool, url })
+        let checkpointer = Checkpointer::start(&url, every)?.map(Arc::new);
+        Ok(Db {
+            pool,
+            url,
+            _checkpointer: checkpointer,
+        })
     }
 
     pub fn backend(&self) -> Backend {

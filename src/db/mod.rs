@@ -10,6 +10,7 @@ pub mod agencies;
 pub mod agency_admin;
 pub mod api_tokens;
 pub mod audit;
+pub mod checkpoint;
 pub mod connection;
 pub mod listings;
 pub mod migrations;
