@@ -168,14 +168,17 @@ pub fn ingest(
     ingest_read(conn, reader, upload, None)
 }
 
-/// [`ingest`] for an upload whose bytes were already read by the isolated reader (batch
-/// ingest reads a file's header block to find its agency): `read` is that read's result,
-/// used instead of reading the same bytes again.
+/// A workbook read by the isolated reader and laid out: its report table, or why it has none.
+pub type LaidOut = ReadOutcome<Result<ReportTable, layout::LayoutError>>;
+
+/// [`ingest`] for an upload whose bytes were already read by the isolated reader and laid out
+/// (batch ingest reads a file's header block, which the layout locates, to find its agency):
+/// `read` is that result, used instead of reading and laying out the same bytes again.
 pub fn ingest_read(
     conn: &mut DbConnection,
     reader: &Reader,
     upload: &Upload,
-    read: Option<Result<read::ReadOutcome, read::ReadError>>,
+    read: Option<Result<LaidOut, read::ReadError>>,
 ) -> AppResult<IngestResult> {
     let begun = std::time::Instant::now();
     let period = Month::parse(upload.period).ok_or_else(|| {
@@ -224,24 +227,23 @@ pub fn ingest_read(
         "ingest: plan, agency and original"
     );
     let started = std::time::Instant::now();
-    // A workbook read here is laid out as it is decoded: its grid is never held whole. One
-    // read already (batch ingest) is laid out from its grid.
-    let read = match read {
-        Some(read) => read.map(|outcome| ReadOutcome {
-            format: outcome.format,
-            notes: outcome.notes,
-            grid: layout::TableReader::given(outcome.grid),
-        }),
-        None => read::read_isolated_into(
+    // A workbook read here is laid out as it is decoded: its grid is never held whole.
+    let read = read.unwrap_or_else(|| {
+        read::read_isolated_into(
             upload.bytes,
             &reader.limits,
             &reader.program,
             layout::TableReader::default,
-        ),
-    };
+        )
+        .map(|outcome| ReadOutcome {
+            format: outcome.format,
+            notes: outcome.notes,
+            grid: outcome.grid.finish(),
+        })
+    });
     let table = match read.map_err(|e| e.to_string()).and_then(|outcome| {
         findings.extend(outcome.notes.into_iter().map(Finding::info));
-        let table = outcome.grid.finish().map_err(|e| e.to_string());
+        let table = outcome.grid.map_err(|e| e.to_string());
         tracing::debug!(
             elapsed_us = started.elapsed().as_micros() as u64,
             resident_mb = ?crate::memory::resident_mb(),

@@ -28,8 +28,10 @@ use crate::{
     error::{AppError, AppResult},
     ingest::{
         grid::Grid,
+        layout,
         pipeline::{self, Reader, Upload},
-        read,
+        read::{self, ReadOutcome},
+        table::ReportTable,
     },
 };
 
@@ -188,13 +190,12 @@ pub fn list_files(dir: &Path) -> AppResult<(Vec<PathBuf>, Vec<PathBuf>)> {
 }
 
 /// The texts of the header block of every visible sheet, where the sender is named: the
-/// first rows, and on the report sheet only the rows above the table (task texts and
-/// results name other agencies).
-pub fn header_cells(grid: &Grid) -> Vec<String> {
-    let table = crate::ingest::layout::find_table(grid).ok();
+/// first rows, and on the report sheet (`table`, the grid's report table if it has one)
+/// only the rows above the table (task texts and results name other agencies).
+pub fn header_cells(grid: &Grid, table: Option<&ReportTable>) -> Vec<String> {
     let mut cells = Vec::new();
     for sheet in grid.sheets.iter().filter(|s| !s.hidden) {
-        let rows = match &table {
+        let rows = match table {
             Some(t) if t.sheet == sheet.name => t
                 .header_rows
                 .first()
@@ -345,7 +346,7 @@ fn one_file(conn: &mut DbConnection, context: &Context, path: &Path) -> FileRepo
     };
     // The name alone is enough when it names one agency; otherwise the header block is read
     // (in the isolated reader, like any upload).
-    // A file read for its header block is not read again by the pipeline.
+    // A file read for its header block is not read nor laid out again by the pipeline.
     let mut read_once = None;
     let guess = match infer::sure_by_name(context.registry, context.province, &name) {
         Some(_) => infer::infer(context.registry, context.province, &name, &[]),
@@ -356,13 +357,19 @@ fn one_file(conn: &mut DbConnection, context: &Context, path: &Path) -> FileRepo
                 &context.reader.program,
             ) {
                 Ok(outcome) => {
+                    // Laid out once: for the header block here, then for the pipeline.
+                    let table = layout::find_table(&outcome.grid);
                     let guess = infer::infer(
                         context.registry,
                         context.province,
                         &name,
-                        &header_cells(&outcome.grid),
+                        &header_cells(&outcome.grid, table.as_ref().ok()),
                     );
-                    read_once = Some(Ok(outcome));
+                    read_once = Some(Ok(ReadOutcome {
+                        format: outcome.format,
+                        notes: outcome.notes,
+                        grid: table,
+                    }));
                     guess
                 }
                 Err(e) => {
