@@ -9,7 +9,10 @@
 --     deleted or re-keyed before the writing transaction ends;
 --   * deleting a submission deletes its rows (ON DELETE CASCADE);
 --   * a submission or task that rows refer to cannot be deleted or change its id (NO ACTION).
--- Violations raise SQLSTATE 23503 (foreign_key_violation), as a declared key does.
+-- Violations raise SQLSTATE 23503 (foreign_key_violation), as a declared key does. TRUNCATE
+-- fires no row or statement check: a TRUNCATE of submissions or tasks (which their other
+-- keys only allow together with submission_files or task_assignments) must name
+-- report_rows too.
 -- SQLite keeps its declared keys: it checks them through an index lookup, at no extra cost.
 --
 -- The index on report_rows (task_id) goes, on both backends: rows are only ever read by
