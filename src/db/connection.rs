@@ -8,7 +8,7 @@ use diesel::{
     Connection, PgConnection, SqliteConnection,
 };
 
-use super::checkpoint::{Checkpointer, CHECKPOINT_EVERY};
+use super::checkpoint::{Checkpointer, BACKSTOP_PAGES, CHECKPOINT_EVERY};
 use crate::error::{AppError, AppResult};
 
 #[derive(diesel::MultiConnection)]
@@ -95,7 +95,7 @@ impl DatabaseUrl {
                         backend: "SQLite",
                         detail: format!("{path}: {e}"),
                     })?;
-                conn.batch_execute(SQLITE_PRAGMAS)
+                conn.batch_execute(&sqlite_pragmas())
                     .map_err(|e| AppError::DatabaseConnect {
                         backend: "SQLite",
                         detail: format!("{path}: {e}"),
@@ -129,12 +129,14 @@ impl DatabaseUrl {
     }
 }
 
-/// Checkpoints are left to [`Checkpointer`] but for a backstop ([`super::checkpoint`]).
-const SQLITE_PRAGMAS: &str = concat!(
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ",
-    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; ",
-    "PRAGMA wal_autocheckpoint = 65536;"
-);
+/// The settings of every SQLite connection. Checkpoints are left to [`Checkpointer`] but for
+/// a backstop ([`super::checkpoint`]).
+fn sqlite_pragmas() -> String {
+    format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+         PRAGMA busy_timeout = 10000; PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES};"
+    )
+}
 
 fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
