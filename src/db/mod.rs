@@ -15,6 +15,7 @@ pub mod connection;
 pub mod listings;
 pub mod migrations;
 pub mod periods;
+pub mod pg_copy;
 pub mod plan_imports;
 pub mod plans;
 pub mod reminders;

@@ -220,34 +220,48 @@ pub fn insert_rows(conn: &mut DbConnection, rows: &[NewReportRow]) -> AppResult<
     if rows.is_empty() {
         return Ok(());
     }
+    let mut once = Some(rows);
+    insert_batches(conn, &mut || once.take())
+}
+
+/// Stores every batch of report rows that `next` gives, until it gives `None`, as
+/// [`insert_rows`] stores one; on PostgreSQL all of them in a single COPY, which reads each
+/// batch as `next` hands it over ([`super::pg_copy`]).
+pub fn insert_batches<B: AsRef<[NewReportRow]>>(
+    conn: &mut DbConnection,
+    next: &mut dyn FnMut() -> Option<B>,
+) -> AppResult<()> {
     match conn {
         DbConnection::Sqlite(c) => {
-            // Multi-row INSERTs (NULLs bound as values, so diesel builds one statement, not
-            // one per row), each of a fixed number of rows given as an array: diesel then
-            // knows the statement from its type and prepares it once per connection, instead
-            // of SQLite parsing the rows' SQL for every INSERT (half of the storing time of a
-            // 100k-row upload was SQLite's parser). Full chunks of 90 rows, then the rest in
-            // chunks of 64, 32, …, 1 rows: every statement is one of eight, all reused.
-            // 90 rows × 11 columns stays under the 999 variables of SQLite builds before 3.32.
-            let mut rest = rows;
-            while !rest.is_empty() {
-                rest = match rest.len() {
-                    90.. => insert_fixed::<90>(c, rest)?,
-                    64.. => insert_fixed::<64>(c, rest)?,
-                    32.. => insert_fixed::<32>(c, rest)?,
-                    16.. => insert_fixed::<16>(c, rest)?,
-                    8.. => insert_fixed::<8>(c, rest)?,
-                    4.. => insert_fixed::<4>(c, rest)?,
-                    2.. => insert_fixed::<2>(c, rest)?,
-                    _ => insert_fixed::<1>(c, rest)?,
-                };
+            while let Some(batch) = next() {
+                insert_chunks(c, batch.as_ref())?;
             }
+            Ok(())
         }
-        DbConnection::Postgresql(c) => {
-            diesel::copy_from(report_rows::table)
-                .from_insertable(rows)
-                .execute(c)?;
-        }
+        DbConnection::Postgresql(c) => super::pg_copy::copy_batches(c, next),
+    }
+}
+
+/// Multi-row INSERTs (NULLs bound as values, so diesel builds one statement, not one per
+/// row), each of a fixed number of rows given as an array: diesel then knows the statement
+/// from its type and prepares it once per connection, instead of SQLite parsing the rows'
+/// SQL for every INSERT (half of the storing time of a 100k-row upload was SQLite's parser).
+/// Full chunks of 90 rows, then the rest in chunks of 64, 32, …, 1 rows: every statement is
+/// one of eight, all reused. 90 rows × 11 columns stays under the 999 variables of SQLite
+/// builds before 3.32.
+fn insert_chunks(c: &mut diesel::SqliteConnection, rows: &[NewReportRow]) -> AppResult<()> {
+    let mut rest = rows;
+    while !rest.is_empty() {
+        rest = match rest.len() {
+            90.. => insert_fixed::<90>(c, rest)?,
+            64.. => insert_fixed::<64>(c, rest)?,
+            32.. => insert_fixed::<32>(c, rest)?,
+            16.. => insert_fixed::<16>(c, rest)?,
+            8.. => insert_fixed::<8>(c, rest)?,
+            4.. => insert_fixed::<4>(c, rest)?,
+            2.. => insert_fixed::<2>(c, rest)?,
+            _ => insert_fixed::<1>(c, rest)?,
+        };
     }
     Ok(())
 }

@@ -50,21 +50,8 @@ pub(crate) fn store_matched<T>(
     }
     let (send, received) = mpsc::sync_channel::<ToStore>(BATCHES_AHEAD);
     std::thread::scope(|scope| {
-        let storing = scope.spawn(move || {
-            conn.transaction(|conn| {
-                for message in received {
-                    match message {
-                        ToStore::Rows(batch) => submissions::insert_rows(conn, &batch)?,
-                        ToStore::Outcome(json) => {
-                            return submissions::set_outcome(conn, id, "processed", None, &json)
-                        }
-                    }
-                }
-                Err(AppError::Internal(
-                    "việc đối chiếu dừng trước khi có kết quả".into(),
-                ))
-            })
-        });
+        let storing =
+            scope.spawn(move || conn.transaction(|conn| store_as_sent(conn, id, &received)));
         let mut batch = Vec::with_capacity(STORE_BATCH);
         // A failed send means the storing thread has stopped: its error shows at the join.
         let (result, json) = matching(&mut |row| {
@@ -85,6 +72,30 @@ pub(crate) fn store_matched<T>(
         })?;
         stored.map(|()| result)
     })
+}
+
+/// Stores the batches the matcher sends, as they come (on PostgreSQL in one COPY), then the
+/// outcome it sends last.
+fn store_as_sent(
+    conn: &mut DbConnection,
+    id: i64,
+    received: &mpsc::Receiver<ToStore>,
+) -> AppResult<()> {
+    let mut outcome = None;
+    submissions::insert_batches(conn, &mut || match received.recv() {
+        Ok(ToStore::Rows(batch)) => Some(batch),
+        Ok(ToStore::Outcome(json)) => {
+            outcome = Some(json);
+            None
+        }
+        Err(_) => None,
+    })?;
+    match outcome {
+        Some(json) => submissions::set_outcome(conn, id, "processed", None, &json),
+        None => Err(AppError::Internal(
+            "việc đối chiếu dừng trước khi có kết quả".into(),
+        )),
+    }
 }
 
 #[cfg(test)]
