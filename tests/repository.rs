@@ -232,22 +232,10 @@ fn report_rows_are_stored_whole_across_insert_chunks(db: TestDb) {
         .unwrap()
         .unwrap();
     for (period, count) in [("2023-05", 181usize), ("2023-06", 257)] {
-        let stored = submissions::store_original(
-            &mut conn,
-            &submissions::NewSubmission {
-                plan_id: plan.id,
-                agency_id: agency.id,
-                period,
-                uploaded_by: None,
-                file_name: "bc.xlsx",
-                content_type: "application/octet-stream",
-                bytes: period.as_bytes(),
-            },
-        )
-        .unwrap();
+        let stored_id = store_submission(&mut conn, plan.id, agency.id, period);
         let rows: Vec<submissions::NewReportRow> = (0..count)
             .map(|i| submissions::NewReportRow {
-                submission_id: stored.id,
+                submission_id: stored_id,
                 task_id: (i % 4 != 3).then(|| task_ids[i % task_ids.len()]),
                 sheet: "Báo cáo".into(),
                 source_row: 6 + i as i32,
@@ -265,7 +253,7 @@ fn report_rows_are_stored_whole_across_insert_chunks(db: TestDb) {
             })
             .collect();
         submissions::insert_rows(&mut conn, &rows).unwrap();
-        let back = submissions::rows_of(&mut conn, stored.id).unwrap();
+        let back = submissions::rows_of(&mut conn, stored_id).unwrap();
         assert_eq!(back.len(), count);
         for (want, got) in rows.iter().zip(&back) {
             assert_eq!(
@@ -331,22 +319,6 @@ fn report_rows_keep_their_keys(db: TestDb) {
     let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
         .unwrap()
         .unwrap();
-    let submission = |conn: &mut DbConnection, period: &str| {
-        submissions::store_original(
-            conn,
-            &submissions::NewSubmission {
-                plan_id: plan.id,
-                agency_id: agency.id,
-                period,
-                uploaded_by: None,
-                file_name: "bc.xlsx",
-                content_type: "application/octet-stream",
-                bytes: period.as_bytes(),
-            },
-        )
-        .unwrap()
-        .id
-    };
     let row = |submission_id: i64, task_id: Option<i64>| submissions::NewReportRow {
         submission_id,
         task_id,
@@ -361,8 +333,8 @@ fn report_rows_keep_their_keys(db: TestDb) {
         match_score: None,
     };
     let demo_rows = count_rows(&mut conn);
-    let kept = submission(&mut conn, "2023-05");
-    let dropped = submission(&mut conn, "2023-06");
+    let kept = store_submission(&mut conn, plan.id, agency.id, "2023-05");
+    let dropped = store_submission(&mut conn, plan.id, agency.id, "2023-06");
     let good = [row(kept, Some(tasks[0].id)), row(kept, None)];
     submissions::insert_rows(&mut conn, &good).unwrap();
     submissions::insert_rows(&mut conn, &[row(dropped, Some(tasks[1].id))]).unwrap();
@@ -429,4 +401,27 @@ fn report_rows_keep_their_keys(db: TestDb) {
         "a submission's rows go with it"
     );
     assert_eq!(submissions::rows_of(&mut conn, kept).unwrap().len(), 2);
+}
+
+/// A new submission of `period` whose original is the period's text: its id.
+fn store_submission(
+    conn: &mut tonghop::db::DbConnection,
+    plan_id: i64,
+    agency_id: i64,
+    period: &str,
+) -> i64 {
+    submissions::store_original(
+        conn,
+        &submissions::NewSubmission {
+            plan_id,
+            agency_id,
+            period,
+            uploaded_by: None,
+            file_name: "bc.xlsx",
+            content_type: "application/octet-stream",
+            bytes: period.as_bytes(),
+        },
+    )
+    .unwrap()
+    .id
 }

@@ -156,6 +156,14 @@ mod tests {
         });
     }
 
+    /// A pool on a new SQLite file in `dir` (returned too), checkpointed every `every`.
+    fn pool_in(dir: &std::path::Path, every: Duration) -> (Db, std::path::PathBuf) {
+        let file = dir.join("t.db");
+        let db =
+            Db::connect_checkpointing(&format!("sqlite://{}", file.display()), 2, every).unwrap();
+        (db, file)
+    }
+
     fn size(path: &std::path::Path) -> u64 {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
     }
@@ -163,13 +171,7 @@ mod tests {
     #[test]
     fn a_commit_leaves_the_checkpoint_to_the_checkpointer() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("t.db");
-        let db = Db::connect_checkpointing(
-            &format!("sqlite://{}", file.display()),
-            2,
-            Duration::from_secs(3600),
-        )
-        .unwrap();
+        let (db, file) = pool_in(dir.path(), Duration::from_secs(3600));
         write_8_mb(&db);
         let wal = dir.path().join("t.db-wal");
         assert!(size(&wal) > 8_000_000, "the pages are in the WAL");
@@ -183,13 +185,7 @@ mod tests {
     #[test]
     fn the_checkpointer_copies_the_wal_back_while_the_pool_lives() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("t.db");
-        let db = Db::connect_checkpointing(
-            &format!("sqlite://{}", file.display()),
-            2,
-            Duration::from_millis(20),
-        )
-        .unwrap();
+        let (db, file) = pool_in(dir.path(), Duration::from_millis(20));
         // A connection kept open: closing the last one would checkpoint by itself.
         let _held = db.get().unwrap();
         write_8_mb(&db);

@@ -92,20 +92,19 @@ fn null(out: &mut Vec<u8>) {
 }
 
 fn int8(out: &mut Vec<u8>, value: Option<i64>) {
-    match value {
-        Some(v) => {
-            out.extend_from_slice(&8i32.to_be_bytes());
-            out.extend_from_slice(&v.to_be_bytes());
-        }
-        None => null(out),
-    }
+    fixed(out, value.map(i64::to_be_bytes));
 }
 
 fn int4(out: &mut Vec<u8>, value: Option<i32>) {
-    match value {
-        Some(v) => {
-            out.extend_from_slice(&4i32.to_be_bytes());
-            out.extend_from_slice(&v.to_be_bytes());
+    fixed(out, value.map(i32::to_be_bytes));
+}
+
+/// A value of a fixed-size type: its length, then its big-endian bytes.
+fn fixed<const N: usize>(out: &mut Vec<u8>, bytes: Option<[u8; N]>) {
+    match bytes {
+        Some(bytes) => {
+            out.extend_from_slice(&(N as i32).to_be_bytes());
+            out.extend_from_slice(&bytes);
         }
         None => null(out),
     }
