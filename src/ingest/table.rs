@@ -90,6 +90,12 @@ pub struct ReportTable {
     /// 1-based row numbers of the header row(s).
     pub header_rows: Vec<u32>,
     pub columns: Vec<(ColumnRole, u32)>,
+    /// The data rows, in the sheet's order; empty when they were streamed.
     pub rows: Vec<RawRow>,
+    /// The data rows and the findings about them were handed to the layout's stream as they
+    /// were read (see [`crate::ingest::layout::TableStream`]), not kept in `rows` and
+    /// `findings`.
+    pub streamed: bool,
+    /// What could not be read; about the whole table or, with a row, one of its rows.
     pub findings: Vec<Finding>,
 }

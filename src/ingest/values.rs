@@ -421,20 +421,25 @@ pub fn parse_progress(cell: &Cell, fractions: bool) -> Progress {
 pub fn column_holds_fractions<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> bool {
     let mut any = false;
     for cell in cells {
-        let value = match cell {
-            Cell::Number(n) => *n,
-            Cell::Text(t) if !t.contains('%') => match parse_number(t.trim()) {
-                Some(v) => v,
-                None => continue,
-            },
-            _ => continue,
-        };
-        if !(0.0..=1.0).contains(&value) {
-            return false;
+        match is_fraction(cell) {
+            Some(false) => return false,
+            Some(true) => any = true,
+            None => {}
         }
-        any = true;
     }
     any
+}
+
+/// What one progress cell says of [`column_holds_fractions`]: `Some(true)` for a number from
+/// 0 to 1, `Some(false)` for any other number (the column is not fractions), `None` for a
+/// cell that is no number (or a percent written out).
+pub fn is_fraction(cell: &Cell) -> Option<bool> {
+    let value = match cell {
+        Cell::Number(n) => *n,
+        Cell::Text(t) if !t.contains('%') => parse_number(t.trim())?,
+        _ => return None,
+    };
+    Some((0.0..=1.0).contains(&value))
 }
 
 /// A percent as Vietnamese writes it: "80", "80,5".

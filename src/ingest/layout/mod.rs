@@ -17,7 +17,11 @@
 //! Pure: a workbook in, a [`ReportTable`] (or a [`LayoutError`] saying, in Vietnamese, what
 //! the clerk should fix) out. The workbook comes whole ([`Grid`]) or as it is decoded, row by
 //! row ([`TableReader`]): either way each row is read once as it comes and then freed, and
-//! only the first rows of a sheet wait until its header can be searched.
+//! only the first rows of a sheet wait until its header can be searched. Given a
+//! [`TableStream`], the table's data rows go to it as they are made, while the workbook is
+//! still being read, so the pipeline can match and store them meanwhile.
+
+use std::cell::RefCell;
 
 mod cells;
 mod header;
@@ -31,9 +35,27 @@ use crate::{
     domain::finding::Finding,
     ingest::{
         grid::{Cell, Grid, GridSink, Merge},
-        table::{ColumnRole, ReportTable},
+        table::{ColumnRole, RawRow, ReportTable},
     },
 };
+
+/// Where a table's data rows go as they are made, in the sheet's order, with the findings
+/// about them.
+pub trait RowSink {
+    fn row(&mut self, row: RawRow);
+    fn finding(&mut self, finding: Finding);
+}
+
+/// The rows of the table being read, handed on as they are made (see [`TableReader::streaming`]).
+/// Which sheet holds the report is only known once the whole workbook is read, so the rows
+/// are the first table's, and a stream is told to forget them when that turns out wrong.
+pub trait TableStream: RowSink {
+    /// The rows that follow are of sheet `name`.
+    fn begin(&mut self, sheet: &str);
+    /// Forget every row and finding handed on so far: their sheet could not be read after
+    /// all, is read again, or does not hold the report.
+    fn restart(&mut self);
+}
 
 /// Why no report table could be read from a workbook. The message is for the clerk.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,9 +106,9 @@ pub fn take_table(grid: Grid) -> Result<ReportTable, LayoutError> {
 ///
 /// [`finish`]: TableReader::finish
 #[derive(Default)]
-pub struct TableReader(sheet_choice::CandidateReader);
+pub struct TableReader<'s>(sheet_choice::CandidateReader<'s>);
 
-impl GridSink for TableReader {
+impl GridSink for TableReader<'_> {
     fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
         self.0.begin_sheet(name, hidden, merges, rows);
     }
@@ -100,23 +122,32 @@ impl GridSink for TableReader {
     }
 }
 
-impl TableReader {
+impl<'s> TableReader<'s> {
     /// A reader given a whole grid already read.
-    pub fn given(grid: Grid) -> TableReader {
+    pub fn given(grid: Grid) -> TableReader<'static> {
         let mut reader = TableReader::default();
         grid.feed(&mut reader);
         reader
     }
 
+    /// A reader that hands the data rows of the first sheet with a table to `stream` as they
+    /// are made, instead of holding them. The stream is restarted first (a read tried again
+    /// makes a new reader), and again whenever what it was given is not the report's: when
+    /// [`finish`](TableReader::finish) returns a table marked `streamed`, the stream holds
+    /// exactly its rows, and otherwise nothing.
+    pub fn streaming(stream: &'s RefCell<dyn TableStream + 's>) -> TableReader<'s> {
+        TableReader(sheet_choice::CandidateReader::streaming(stream))
+    }
+
     /// The report table of the workbook given.
     pub fn finish(self) -> Result<ReportTable, LayoutError> {
-        table_of(self.0.finish()?.choose()?)
+        table_of(self.0.choose()?)
     }
 }
 
 fn table_of(choice: sheet_choice::Choice) -> Result<ReportTable, LayoutError> {
     let header_rows: Vec<u32> = choice.header.rows.iter().map(|&r| r as u32 + 1).collect();
-    if choice.rows.is_empty() {
+    if choice.rows.count() == 0 {
         return Err(LayoutError::NoRows {
             sheet: choice.sheet_name,
             row: header_rows[0],
@@ -144,7 +175,13 @@ fn table_of(choice: sheet_choice::Choice) -> Result<ReportTable, LayoutError> {
             choice.sheet_name
         )));
     }
-    findings.extend(choice.findings);
+    let (rows, streamed) = match choice.rows {
+        sheet_choice::Assembled::Held(held) => {
+            findings.extend(held.findings);
+            (held.rows, false)
+        }
+        sheet_choice::Assembled::Streamed(_) => (Vec::new(), true),
+    };
     Ok(ReportTable {
         sheet: choice.sheet_name,
         header_rows,
@@ -154,7 +191,8 @@ fn table_of(choice: sheet_choice::Choice) -> Result<ReportTable, LayoutError> {
             .iter()
             .map(|c| (c.role(), c.col as u32))
             .collect(),
-        rows: choice.rows,
+        rows,
+        streamed,
         findings,
     })
 }

@@ -2,24 +2,24 @@
 //! pass over (spacers, totals, a header repeated after a page break, footnotes, the date
 //! line) until the signature block ends the table.
 //!
-//! Two passes: the first reads each row into a [`Line`] of texts; the second decides which
-//! lines are group headings (it needs to see the line after), joins continuation lines to
-//! their task, and normalises status and progress.
+//! Two passes, both as the rows arrive: the first reads each row into a [`Line`] of texts;
+//! the second ([`assembly`]) decides which lines are group headings (it needs to see the
+//! line after), joins continuation lines to their task, and normalises status and progress.
 
+mod assembly;
+
+use self::assembly::Assembler;
 use super::{
     cells,
     header::{Header, Label},
-    numbering,
+    numbering, RowSink,
 };
 use crate::{
-    domain::{
-        finding::Finding,
-        fold::{fold, fold_prefix, folded_first_char},
-    },
+    domain::fold::{fold, fold_prefix, folded_first_char},
     ingest::{
         grid::{Cell, Sheet},
-        table::{ColumnRole, Heading, RawRow, ReportedStatus},
-        values::{self, Progress},
+        table::{ColumnRole, ReportedStatus},
+        values,
     },
 };
 
@@ -139,20 +139,6 @@ fn add_line(lines: &mut String, text: &str) {
     lines.push_str(text);
 }
 
-/// The rows under a header read as texts (the first pass): what the second pass needs, and
-/// nothing of the sheet, whose rows can be freed as soon as they are read.
-pub(crate) struct Lines {
-    lines: Vec<Line>,
-    map: Map,
-}
-
-impl Lines {
-    /// The data rows (the second pass).
-    pub(crate) fn assemble(self) -> (Vec<RawRow>, Vec<Finding>) {
-        assemble(self.lines, &self.map)
-    }
-}
-
 /// A cell's place: 0-based row and column.
 type At = (usize, usize);
 
@@ -190,31 +176,25 @@ impl Taking<'_> {
     }
 }
 
-/// The first pass, a row at a time: rows are given in order as they arrive, each once, and
+/// Both passes, a row at a time: rows are given in order as they arrive, each once, and
 /// are not looked at again except where a merged area starts on them. The caller may free
-/// every other row once it is read.
+/// every other row once it is read. Data rows are handed to the sink given as soon as they
+/// are complete.
 pub(crate) struct LineReader {
-    map: Map,
     /// The first row under the header.
     first: usize,
     /// The signature block was reached: nothing below belongs to the table.
     ended: bool,
-    lines: Vec<Line>,
+    assembler: Assembler,
 }
 
 impl LineReader {
-    /// The reader of the rows under `header` on a sheet of `rows` rows. `None` when the
-    /// header has no task column.
-    pub(crate) fn new(header: &Header, rows: usize) -> Option<LineReader> {
-        let first = header.last_row() + 1;
+    /// The reader of the rows under `header`. `None` when the header has no task column.
+    pub(crate) fn new(header: &Header) -> Option<LineReader> {
         Some(LineReader {
-            map: Map::of(header)?,
-            first,
+            first: header.last_row() + 1,
             ended: false,
-            // Sized once: a 100k-row sheet would otherwise leave up to half the vector
-            // unused after its last doubling. `rows` is what the sheet declares, so a sheet
-            // declaring a million rows gets room for its rows as they come.
-            lines: Vec::with_capacity(rows.saturating_sub(first).min(1 << 17)),
+            assembler: Assembler::new(Map::of(header)?),
         })
     }
 
@@ -224,8 +204,14 @@ impl LineReader {
     }
 
     /// Reads `row` of `sheet` (every row above it has been given already), moving out the
-    /// texts it keeps.
-    pub(crate) fn read(&mut self, sheet: &mut Sheet, row: usize, header: &Header) {
+    /// texts it keeps; rows it completes go to `out`.
+    pub(crate) fn read(
+        &mut self,
+        sheet: &mut Sheet,
+        row: usize,
+        header: &Header,
+        out: &mut dyn RowSink,
+    ) {
         if self.ended || row < self.first {
             return;
         }
@@ -239,7 +225,7 @@ impl LineReader {
         if is_header_copy(sheet, row, header) || cells::is_numbering_row(sheet, row) {
             return;
         }
-        let at = places(sheet, row, &self.map);
+        let at = places(sheet, row, self.map());
         // Known before the row's texts are taken, and only asked of rows without a number
         // or a task (folding every cell of every row would be slow).
         let date_line = at.lead_is_blank(sheet) && is_date_line(sheet, row);
@@ -250,15 +236,17 @@ impl LineReader {
         if line.number.is_empty() && line.task.is_empty() && date_line {
             return;
         }
-        self.lines.push(line);
+        self.assembler.line(line, out);
     }
 
-    /// The lines read.
-    pub(crate) fn finish(self) -> Lines {
-        Lines {
-            lines: self.lines,
-            map: self.map,
-        }
+    fn map(&self) -> &Map {
+        self.assembler.map()
+    }
+
+    /// The sheet is read: the rows still held go to `out`. Returns how many data rows the
+    /// table has.
+    pub(crate) fn finish(self, out: &mut dyn RowSink) -> usize {
+        self.assembler.finish(out)
     }
 }
 
@@ -542,218 +530,4 @@ fn is_date_line(sheet: &Sheet, row: usize) -> bool {
                 && values::parse_date_text(&text).is_some()
         })
     })
-}
-
-fn is_capitals(text: &str) -> bool {
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 4
-        && letters.iter().all(|c| c.is_uppercase())
-        && text.split_whitespace().count() >= 2
-}
-
-fn is_heading(line: &Line, next: Option<&Line>) -> bool {
-    if line.has_report() || (line.task.is_empty() && !line.spans) {
-        return false;
-    }
-    let number = if line.number.is_empty() {
-        numbering::split_leading(&line.task).0
-    } else {
-        line.number.clone()
-    };
-    line.spans
-        || numbering::is_group_number(&number)
-        || is_capitals(&line.task)
-        || next.is_some_and(|n| numbering::is_child(&number, &n.number))
-}
-
-// `assemble` builds the rows in the lines' own buffer, which needs a row to fit in a line.
-const _: () = assert!(
-    std::mem::size_of::<RawRow>() <= std::mem::size_of::<Line>()
-        && std::mem::align_of::<RawRow>() == std::mem::align_of::<Line>()
-);
-
-/// What a line turned out to be in the second pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// Passed over, or absorbed by the task line above it.
-    Skipped,
-    Heading,
-    Data,
-}
-
-/// The second pass. Lines are classified and continuation lines absorbed in place, in the
-/// vector of lines itself, so that a large upload holds its lines and its rows but no third
-/// list between them.
-fn assemble(mut lines: Vec<Line>, map: &Map) -> (Vec<RawRow>, Vec<Finding>) {
-    let mut findings = Vec::new();
-    let orphan = |line: &Line| line.continues || (line.number.is_empty() && line.task.is_empty());
-    // Which lines are headings needs the line after; decide first, then move the lines.
-    let heading: Vec<bool> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            !orphan(line) && is_heading(line, lines[i + 1..].iter().find(|l| !l.continues))
-        })
-        .collect();
-    let mut kinds = vec![Kind::Skipped; lines.len()];
-    // The last heading or task line kept.
-    let mut last: Option<usize> = None;
-    for (i, heading) in heading.into_iter().enumerate() {
-        let line = &lines[i];
-        if orphan(line) {
-            match last {
-                Some(task) if kinds[task] == Kind::Data => {
-                    let line = std::mem::take(&mut lines[i]);
-                    lines[task].absorb(line);
-                }
-                _ if line.has_report() && !line.continues => findings.push(
-                    Finding::warning(format!(
-                        "Dòng {} có nội dung báo cáo nhưng không ghi số thứ tự hay tên nhiệm \
-                         vụ: hãy ghi rõ nội dung này báo cáo cho nhiệm vụ nào.",
-                        line.row + 1
-                    ))
-                    .at_row(line.row as u32 + 1),
-                ),
-                _ => {}
-            }
-            continue;
-        }
-        if heading {
-            kinds[i] = Kind::Heading;
-        } else if line.task.is_empty() && !line.has_report() {
-            // A number with nothing else: an unused line of the form.
-            continue;
-        } else {
-            kinds[i] = Kind::Data;
-        }
-        last = Some(i);
-    }
-    let fractions = values::column_holds_fractions(
-        lines
-            .iter()
-            .zip(&kinds)
-            .filter(|(_, kind)| **kind == Kind::Data)
-            .filter_map(|(line, _)| line.progress.as_ref()),
-    );
-    let mut context: Vec<(String, Heading)> = Vec::new();
-    // Collected from the lines' own iterator, so the rows are built in place, in the lines'
-    // buffer (a row is no larger than a line): a large upload never holds both vectors.
-    let rows = lines
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, line)| match kinds[i] {
-            Kind::Skipped => None,
-            Kind::Heading => {
-                let (number, text) = if line.number.is_empty() {
-                    numbering::split_leading(&line.task)
-                } else {
-                    (line.number, line.task)
-                };
-                let heading = Heading { number, text };
-                let kind = numbering::kind(&heading.number);
-                if let Some(at) = context.iter().position(|(k, _)| *k == kind) {
-                    context.truncate(at);
-                }
-                context.push((kind, heading));
-                None
-            }
-            Kind::Data => {
-                // A row numbered under the innermost heading ("(1)" under "a", "2" under
-                // "8") stays under it; otherwise a same-kind number closes that heading.
-                let under_innermost = context
-                    .last()
-                    .is_some_and(|(_, h)| numbering::is_child(&h.number, &line.number));
-                if !line.number.is_empty() && !under_innermost {
-                    let kind = numbering::kind(&line.number);
-                    if let Some(at) = context.iter().position(|(k, _)| *k == kind) {
-                        context.truncate(at);
-                    }
-                }
-                let headings = context.iter().map(|(_, h)| h.clone()).collect();
-                Some(raw_row(line, headings, map, fractions, &mut findings))
-            }
-        })
-        .collect();
-    (rows, findings)
-}
-
-fn raw_row(
-    line: Line,
-    context: Vec<Heading>,
-    map: &Map,
-    fractions: bool,
-    findings: &mut Vec<Finding>,
-) -> RawRow {
-    let row = line.row as u32 + 1;
-    let mut status_text = line.status.clone();
-    let mut status = None;
-    let mut progress = None;
-    if let Some(cell) = &line.progress {
-        match values::parse_progress(cell, fractions) {
-            Progress::Percent(p) => progress = Some(p),
-            Progress::Unreadable(text)
-                if status_text.is_empty() && values::parse_status(&text).is_some() =>
-            {
-                // A status word written in the progress column.
-                status_text = text;
-            }
-            Progress::Empty => {}
-            _ => findings.extend(values::progress_of(cell, fractions, row).1),
-        }
-    }
-    if !status_text.is_empty() {
-        status = values::parse_status(&status_text);
-        let percent = match values::parse_progress(&Cell::Text(status_text.as_str().into()), false)
-        {
-            Progress::Percent(p) if status_text.contains('%') || status.is_none() => Some(p),
-            _ => None,
-        };
-        if progress.is_none() {
-            progress = percent;
-        }
-        if status.is_none() && percent.is_none() {
-            findings.extend(values::status_of(&status_text, row).1);
-        }
-        if status.is_none() && percent.is_some() {
-            // A percent written in the status column: it is a progress, not a status.
-            status_text.clear();
-        }
-    } else if !line.ticks.is_empty() {
-        let mut ticked: Vec<(ReportedStatus, &str)> = Vec::new();
-        for &i in &line.ticks {
-            let (_, s, label) = &map.ticks[i];
-            if !ticked.iter().any(|(t, _)| t == s) {
-                ticked.push((*s, label));
-            }
-        }
-        if let [(s, label)] = ticked.as_slice() {
-            status = Some(*s);
-            status_text = label.to_string();
-        } else {
-            let labels: Vec<String> = ticked.iter().map(|(_, l)| format!("'{l}'")).collect();
-            findings.push(
-                Finding::warning(format!(
-                    "Dòng {row} đánh dấu cùng lúc nhiều cột trạng thái ({}): hãy chỉ đánh dấu \
-                     một cột đúng với tình hình thực hiện nhiệm vụ.",
-                    labels.join(", ")
-                ))
-                .at_row(row),
-            );
-        }
-    }
-    let (status, contradiction) = values::reconcile(status, progress, row);
-    findings.extend(contradiction);
-    RawRow {
-        source_row: row,
-        number: line.number,
-        task_text: line.task,
-        context,
-        result: line.result,
-        status,
-        status_text,
-        progress_percent: progress,
-        difficulties: line.difficulties,
-        proposals: line.proposals,
-        notes: line.notes,
-    }
 }

@@ -5,7 +5,9 @@
 //! visible sheet is scored by its best header and the rows under it; sheets named like
 //! helpers count for less, so a sample table in the instructions never wins over the report.
 
-use super::{header, rows, LayoutError};
+use std::cell::RefCell;
+
+use super::{header, rows, LayoutError, RowSink, TableStream};
 use crate::{
     domain::{finding::Finding, fold::fold},
     ingest::{
@@ -18,8 +20,8 @@ use crate::{
 pub(crate) struct Choice {
     pub sheet_name: String,
     pub header: header::Header,
-    pub rows: Vec<RawRow>,
-    pub findings: Vec<Finding>,
+    /// Its data rows: held here, or handed to the stream as they were read.
+    pub rows: Assembled,
     /// Other ordinary sheets that also hold a report table with rows.
     pub others: Vec<String>,
 }
@@ -37,7 +39,40 @@ struct Candidate {
     name: String,
     weight: f64,
     header: header::Header,
-    lines: rows::Lines,
+    rows: Assembled,
+}
+
+/// A table's data rows and the findings about them, from the second pass.
+pub(crate) enum Assembled {
+    Held(Held),
+    /// Handed to the stream as they were read: this many.
+    Streamed(usize),
+}
+
+impl Assembled {
+    pub(crate) fn count(&self) -> usize {
+        match self {
+            Assembled::Held(held) => held.rows.len(),
+            Assembled::Streamed(count) => *count,
+        }
+    }
+}
+
+/// Rows and findings kept as the second pass hands them on.
+#[derive(Default)]
+pub(crate) struct Held {
+    pub rows: Vec<RawRow>,
+    pub findings: Vec<Finding>,
+}
+
+impl RowSink for Held {
+    fn row(&mut self, row: RawRow) {
+        self.rows.push(row);
+    }
+
+    fn finding(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
 }
 
 /// Names of sheets that hold no report.
@@ -71,16 +106,23 @@ fn name_weight(name: &str) -> f64 {
     }
 }
 
-/// The first pass over a workbook as it arrives, sheet by sheet and row by row: each
-/// visible sheet's first rows are held until its header can be searched, then every row is
-/// read into lines and freed (but for rows where a merged area starts, which rows below may
-/// show). What it finishes with holds nothing of the grid.
+/// Both passes over a workbook as it arrives, sheet by sheet and row by row: each visible
+/// sheet's first rows are held until its header can be searched, then every row is read
+/// into a line and freed (but for rows where a merged area starts, which rows below may
+/// show), and the lines into data rows. What it finishes with holds nothing of the grid.
+///
+/// Given a stream, the first sheet with a table hands its rows to it as they are made
+/// instead of holding them; should that sheet be dropped, the stream is restarted and the
+/// next sheet with a table streams.
 #[derive(Default)]
-pub(crate) struct CandidateReader {
+pub(crate) struct CandidateReader<'s> {
     found: Candidates,
     /// A visible sheet with something written on it was seen.
     any_visible: bool,
     current: Option<Reading>,
+    stream: Option<&'s RefCell<dyn TableStream + 's>>,
+    /// A sheet read so far streams (or streamed) its rows.
+    streaming: bool,
 }
 
 /// The sheet being read.
@@ -107,13 +149,33 @@ enum State {
     Reading(Box<Found>),
 }
 
-/// A sheet's header and the first pass over the rows under it.
+/// A sheet's header and the passes over the rows under it.
 struct Found {
     header: header::Header,
     lines: rows::LineReader,
+    /// Where its rows go: `None` to the stream.
+    held: Option<Held>,
 }
 
-impl GridSink for CandidateReader {
+impl Found {
+    fn read(
+        &mut self,
+        sheet: &mut Sheet,
+        row: usize,
+        stream: Option<&RefCell<dyn TableStream + '_>>,
+    ) {
+        match (&mut self.held, stream) {
+            (Some(held), _) => self.lines.read(sheet, row, &self.header, held),
+            (None, Some(stream)) => {
+                self.lines
+                    .read(sheet, row, &self.header, &mut *stream.borrow_mut())
+            }
+            (None, None) => unreachable!("a sheet streams only to a stream"),
+        }
+    }
+}
+
+impl GridSink for CandidateReader<'_> {
     fn begin_sheet(&mut self, name: String, hidden: bool, merges: Vec<Merge>, rows: usize) {
         self.end_sheet();
         let mut origins: Vec<usize> = merges.iter().map(|m| m.first_row as usize).collect();
@@ -155,7 +217,7 @@ impl GridSink for CandidateReader {
         let search = match &mut reading.state {
             State::Searching => row + 1 == header::SEARCH_WINDOW,
             State::Reading(found) => {
-                found.lines.read(&mut reading.sheet, row, &found.header);
+                found.read(&mut reading.sheet, row, self.stream);
                 reading.free(row);
                 false
             }
@@ -169,6 +231,11 @@ impl GridSink for CandidateReader {
     fn drop_sheet(&mut self) {
         if let Some(reading) = self.current.take() {
             self.found.without_task = reading.without_task;
+            if let State::Reading(found) = reading.state {
+                if found.held.is_none() {
+                    self.restart_stream();
+                }
+            }
         }
     }
 }
@@ -182,32 +249,75 @@ impl Reading {
     }
 }
 
-impl CandidateReader {
+impl<'s> CandidateReader<'s> {
+    /// A reader whose first sheet with a table streams its rows to `stream`, which starts
+    /// afresh.
+    pub(crate) fn streaming(stream: &'s RefCell<dyn TableStream + 's>) -> CandidateReader<'s> {
+        stream.borrow_mut().restart();
+        CandidateReader {
+            stream: Some(stream),
+            ..CandidateReader::default()
+        }
+    }
+
+    fn restart_stream(&mut self) {
+        if let Some(stream) = self.stream {
+            stream.borrow_mut().restart();
+        }
+        self.streaming = false;
+    }
+
     /// The current sheet's first rows have all arrived: finds its header and reads them.
     fn search_header(&mut self) {
         let Some(reading) = &mut self.current else {
             return;
         };
         let found = header::find_header(&reading.sheet);
-        let state =
-            found.and_then(
-                |header| match rows::LineReader::new(&header, reading.declared) {
-                    Some(lines) => Some(State::Reading(Box::new(Found { header, lines }))),
-                    None => {
-                        let score = header.score * name_weight(&reading.sheet.name);
-                        let best = &mut self.found.without_task;
-                        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                            let row = header.rows[0] as u32 + 1;
-                            *best = Some((score, reading.sheet.name.clone(), row));
-                        }
+        let stream = self.stream.filter(|_| !self.streaming);
+        let state = found.and_then(|header| match rows::LineReader::new(&header) {
+            Some(lines) => {
+                let held = match stream {
+                    Some(stream) => {
+                        stream.borrow_mut().begin(&reading.sheet.name);
                         None
                     }
-                },
-            );
+                    // Sized once: a 100k-row sheet would otherwise leave up to
+                    // half the vector unused after its last doubling. `declared` is
+                    // what the sheet declares, so a sheet declaring a million rows
+                    // gets room for its rows as they come.
+                    None => Some(Held {
+                        rows: Vec::with_capacity(
+                            reading
+                                .declared
+                                .saturating_sub(header.last_row() + 1)
+                                .min(1 << 17),
+                        ),
+                        findings: Vec::new(),
+                    }),
+                };
+                Some(State::Reading(Box::new(Found {
+                    header,
+                    lines,
+                    held,
+                })))
+            }
+            None => {
+                let score = header.score * name_weight(&reading.sheet.name);
+                let best = &mut self.found.without_task;
+                if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                    let row = header.rows[0] as u32 + 1;
+                    *best = Some((score, reading.sheet.name.clone(), row));
+                }
+                None
+            }
+        });
         reading.state = state.unwrap_or(State::Passing);
+        if let State::Reading(found) = &reading.state {
+            self.streaming |= found.held.is_none();
+        }
         for row in 0..reading.sheet.rows.len() {
             if let State::Reading(found) = &mut reading.state {
-                found.lines.read(&mut reading.sheet, row, &found.header);
+                found.read(&mut reading.sheet, row, self.stream);
             }
             reading.free(row);
         }
@@ -230,39 +340,68 @@ impl CandidateReader {
         };
         self.any_visible |= !reading.sheet.hidden && reading.written;
         if let State::Reading(found) = reading.state {
-            let Found { header, lines } = *found;
+            let Found {
+                header,
+                lines,
+                held,
+            } = *found;
             debug_assert!(header.has(ColumnRole::Task));
+            let rows = match (held, self.stream) {
+                (Some(mut held), _) => {
+                    lines.finish(&mut held);
+                    Assembled::Held(held)
+                }
+                (None, Some(stream)) => {
+                    Assembled::Streamed(lines.finish(&mut *stream.borrow_mut()))
+                }
+                (None, None) => unreachable!("a sheet streams only to a stream"),
+            };
             self.found.sheets.push(Candidate {
                 weight: name_weight(&reading.sheet.name),
                 name: reading.sheet.name,
                 header,
-                lines: lines.finish(),
+                rows,
             });
         }
     }
 
-    /// Each visible sheet with a task column, its header and its rows read as texts.
-    pub(crate) fn finish(mut self) -> Result<Candidates, LayoutError> {
+    /// Each visible sheet with a task column, its header and its rows.
+    fn finish(&mut self) -> Result<Candidates, LayoutError> {
         self.end_sheet();
         if !self.any_visible {
             return Err(LayoutError::EmptyWorkbook);
         }
-        Ok(self.found)
+        Ok(std::mem::take(&mut self.found))
+    }
+
+    /// The sheet that holds the report, with its header and rows. The stream keeps the rows
+    /// handed to it only when their sheet is the one chosen; otherwise it is restarted.
+    pub(crate) fn choose(mut self) -> Result<Choice, LayoutError> {
+        let choice = self.finish().and_then(Candidates::choose);
+        let streamed = matches!(
+            choice,
+            Ok(Choice {
+                rows: Assembled::Streamed(_),
+                ..
+            })
+        );
+        if self.streaming && !streamed {
+            self.restart_stream();
+        }
+        choice
     }
 }
 
 impl Candidates {
-    /// The second pass: each candidate's data rows, and the sheet that holds the report.
-    pub(crate) fn choose(self) -> Result<Choice, LayoutError> {
+    /// The sheet that holds the report.
+    fn choose(self) -> Result<Choice, LayoutError> {
         let mut found: Vec<(f64, f64, Choice)> = Vec::new();
         for c in self.sheets {
-            let (rows, findings) = c.lines.assemble();
-            let key = c.header.score * c.weight + rows.len().min(20) as f64 * 0.1;
+            let key = c.header.score * c.weight + c.rows.count().min(20) as f64 * 0.1;
             let choice = Choice {
                 sheet_name: c.name,
                 header: c.header,
-                rows,
-                findings,
+                rows: c.rows,
                 others: Vec::new(),
             };
             found.push((key, c.weight, choice));
@@ -287,7 +426,7 @@ impl Candidates {
         let others: Vec<String> = found
             .iter()
             .enumerate()
-            .filter(|(i, (_, weight, c))| *i != best && *weight >= 1.0 && !c.rows.is_empty())
+            .filter(|(i, (_, weight, c))| *i != best && *weight >= 1.0 && c.rows.count() > 0)
             .map(|(_, (_, _, c))| c.sheet_name.clone())
             .collect();
         let (_, _, mut choice) = found.swap_remove(best);
@@ -320,7 +459,9 @@ mod tests {
             .collect();
         assert_eq!(held, vec![2]);
         let mut candidates = reader.finish().unwrap();
-        let (rows, _) = candidates.sheets.remove(0).lines.assemble();
+        let Assembled::Held(Held { rows, .. }) = candidates.sheets.remove(0).rows else {
+            panic!("no stream was given");
+        };
         assert_eq!(rows.len(), 98, "row 4 continues the task of row 3");
         assert_eq!(rows[1].result, "Xong\nXong");
     }

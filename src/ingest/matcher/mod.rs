@@ -145,17 +145,56 @@ fn match_each_within(
     budget: u64,
     mut each: impl FnMut(RowMatch),
 ) -> Vec<Finding> {
-    let plan = PlanIndex::new(tasks);
-    let mut memo = Memo {
-        budget,
-        ..Memo::default()
-    };
-    let mut first_row_of: HashMap<usize, u32> = HashMap::new();
-    let mut codes_only_from: Option<u32> = None;
+    let plan = Plan::new(tasks);
+    let mut matching = Matching::within(&plan, budget);
     for row in rows {
-        let mut m = match_row(&plan, row, &mut memo);
-        if memo.skipped && codes_only_from.is_none() {
-            codes_only_from = Some(row.source_row);
+        each(matching.row(row));
+    }
+    matching.finish()
+}
+
+/// The plan's tasks prepared for matching: built once per report.
+pub struct Plan<'a>(PlanIndex<'a>);
+
+impl<'a> Plan<'a> {
+    pub fn new(tasks: &'a [TaskRef]) -> Plan<'a> {
+        Plan(PlanIndex::new(tasks))
+    }
+
+    /// Matching a report's rows, one at a time and in order.
+    pub fn matching(&self) -> Matching<'_> {
+        Matching::within(self, TEXT_WORK_BUDGET)
+    }
+}
+
+/// The matching of one report as its rows come, in order: what rows share (remembered
+/// texts, the text budget) and what is said across rows (a task reported twice).
+pub struct Matching<'p> {
+    plan: &'p PlanIndex<'p>,
+    memo: Memo<'p>,
+    first_row_of: HashMap<usize, u32>,
+    codes_only_from: Option<u32>,
+}
+
+impl<'p> Matching<'p> {
+    fn within(plan: &'p Plan<'p>, budget: u64) -> Matching<'p> {
+        Matching {
+            plan: &plan.0,
+            memo: Memo {
+                budget,
+                ..Memo::default()
+            },
+            first_row_of: HashMap::new(),
+            codes_only_from: None,
+        }
+    }
+
+    /// The next row's match.
+    pub fn row(&mut self, row: &RawRow) -> RowMatch {
+        let tasks = self.plan.tasks;
+        let mut m = match_row(self.plan, row, &mut self.memo);
+        if self.memo.skipped && self.codes_only_from.is_none() {
+            self.codes_only_from = Some(row.source_row);
         }
         if let Some(pos) = m.task {
             let task = &tasks[pos];
@@ -166,13 +205,13 @@ fn match_each_within(
                     quote(&task.title)
                 )));
             }
-            match first_row_of.get(&pos) {
+            match self.first_row_of.get(&pos) {
                 Some(first) => m.findings.push(Finding::warning(format!(
                     "Nhiệm vụ {} đã được báo cáo ở dòng {}; dòng này báo cáo trùng nhiệm vụ đó. Hãy gộp kết quả vào một dòng hoặc sửa lại mã nhiệm vụ cho đúng.",
                     task.code, first
                 ))),
                 None => {
-                    first_row_of.insert(pos, row.source_row);
+                    self.first_row_of.insert(pos, row.source_row);
                 }
             }
             m.task = Some(task.index);
@@ -182,17 +221,21 @@ fn match_each_within(
             .into_iter()
             .map(|f| f.at_row(row.source_row))
             .collect();
-        each(m);
+        m
     }
-    tracing::debug!(work = memo.work, "matching: text comparison");
-    codes_only_from
-        .map(|row| {
-            Finding::warning(format!(
-                "Bảng có quá nhiều nội dung nhiệm vụ khác nhau để đối chiếu hết theo nội dung: từ dòng {row} trở đi, các dòng chỉ được đối chiếu theo mã nhiệm vụ ở cột STT. Hãy ghi mã nhiệm vụ (ví dụ 7.a.1) cho các dòng đó, hoặc bỏ bớt các dòng không phải nhiệm vụ của kế hoạch, rồi gửi lại."
-            ))
-        })
-        .into_iter()
-        .collect()
+
+    /// What concerns the report as a whole, once every row is matched.
+    pub fn finish(self) -> Vec<Finding> {
+        tracing::debug!(work = self.memo.work, "matching: text comparison");
+        self.codes_only_from
+            .map(|row| {
+                Finding::warning(format!(
+                    "Bảng có quá nhiều nội dung nhiệm vụ khác nhau để đối chiếu hết theo nội dung: từ dòng {row} trở đi, các dòng chỉ được đối chiếu theo mã nhiệm vụ ở cột STT. Hãy ghi mã nhiệm vụ (ví dụ 7.a.1) cho các dòng đó, hoặc bỏ bớt các dòng không phải nhiệm vụ của kế hoạch, rồi gửi lại."
+                ))
+            })
+            .into_iter()
+            .collect()
+    }
 }
 
 /// Text scores of one row against every title.
