@@ -25,6 +25,10 @@ impl Application {
     /// prepares the server. Must be called inside an actix system.
     pub fn build(config: Config) -> AppResult<Application> {
         let db = open_database(&config)?;
+        let swept = crate::ingest::pipeline::sweep_abandoned_rows(&mut *db.get()?)?;
+        if swept > 0 {
+            tracing::info!(rows = swept, "deleted the rows of uploads left unfinished");
+        }
         let addr = config.listen_addr()?;
         let listener = TcpListener::bind(addr).map_err(|e| {
             AppError::Config(format!(

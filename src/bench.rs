@@ -35,6 +35,17 @@ pub struct BenchOptions {
     /// Files and rows per file of the province's month.
     pub files: usize,
     pub rows_per_file: usize,
+    /// Where to save the generated files, if anywhere.
+    pub save_inputs: Option<PathBuf>,
+}
+
+/// Saves a generated input as `name` in `options.save_inputs`, if given.
+fn save_input(options: &BenchOptions, name: &str, bytes: &[u8]) -> AppResult<()> {
+    if let Some(dir) = &options.save_inputs {
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    Ok(())
 }
 
 /// Generates a report workbook of `rows` task rows × 12 columns.
@@ -157,6 +168,15 @@ fn timed<T>(f: impl FnOnce() -> AppResult<T>) -> AppResult<(Duration, T)> {
     Ok((started.elapsed(), out))
 }
 
+/// CPU time (user and system) this process has used so far, all its threads together.
+fn own_cpu() -> Duration {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let seconds = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// Peak resident set size of the largest waited-for child (a reader), in MB.
 fn peak_child_rss_mb() -> f64 {
     // SAFETY: getrusage only writes into the struct we pass.
@@ -190,13 +210,14 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
     };
     eprintln!("Đang tạo tệp thử {} dòng…", options.rows);
     let big = generate_report(options.rows, 0)?;
+    save_input(options, "lon.xlsx", &big)?;
     let mut raw = Vec::new();
     for _ in 0..3 {
         raw.push(timed(|| raw_read(&big))?.0);
     }
     let raw = median(raw);
     let db = fresh_db(dir, "big.db")?;
-    let (piped, ingest_peak) = ingest_rounds(&db, &reader, &big, options.rows)?;
+    let (piped, ingest_peak, cpu) = ingest_rounds(&db, &reader, &big, options.rows)?;
     // Idle reader children are waited for only when retired: then their peak counts.
     crate::ingest::read::retire_idle_readers();
     let child_mb = peak_child_rss_mb();
@@ -214,6 +235,10 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         piped.as_secs_f64(),
         piped.as_secs_f64() / raw.as_secs_f64()
     );
+    println!(
+        "  thời gian CPU của tiến trình chính (mọi luồng, không kể tiến trình đọc): {:.3} s",
+        cpu.as_secs_f64()
+    );
     let main = match ingest_peak {
         Some(p) => format!(
             "tiến trình chính {:.0} MB (tăng {:.0} MB so với lúc bắt đầu, khi đã có tệp và CSDL mở sẵn)",
@@ -230,7 +255,7 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         raw_merged.push(timed(|| raw_read(&merged))?.0);
     }
     let raw_merged = median(raw_merged);
-    let (piped_merged, _) =
+    let (piped_merged, _, _) =
         ingest_rounds(&fresh_db(dir, "merged.db")?, &reader, &merged, options.rows)?;
     println!(
         "  cùng tệp, mỗi dòng một vùng ô gộp: đọc thô {:.3} s, toàn bộ quy trình {:.3} s = {:.2} × đọc thô",
@@ -263,6 +288,9 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
     let files: Vec<Vec<u8>> = (0..options.files)
         .map(|i| generate_report(options.rows_per_file, i))
         .collect::<AppResult<_>>()?;
+    for (i, bytes) in files.iter().enumerate() {
+        save_input(options, &format!("thang_{}.xlsx", i + 1), bytes)?;
+    }
     let (raw_many, _) = timed(|| {
         for bytes in &files {
             raw_read(bytes)?;
@@ -338,22 +366,23 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
     Ok(())
 }
 
-/// Median time of three uploads of `bytes` through the whole pipeline, each for a new period
-/// (the same bytes for the same period would be recognised as a duplicate). Checks that
-/// every one of the `rows` rows was read.
-/// Three uploads of `bytes` (as three periods): the median time, and the highest of their
-/// own memory peaks in this process.
+/// Three uploads of `bytes` through the whole pipeline, each for a new period (the same bytes
+/// for the same period would be recognised as a duplicate), checking that every one of the
+/// `rows` rows was read: the median time, the highest of their own memory peaks in this
+/// process, and the median CPU time of this process.
 fn ingest_rounds(
     db: &Db,
     reader: &IngestReader,
     bytes: &[u8],
     rows: usize,
-) -> AppResult<(Duration, Option<StepPeak>)> {
+) -> AppResult<(Duration, Option<StepPeak>, Duration)> {
     let mut times = Vec::new();
+    let mut cpus = Vec::new();
     let mut peak: Option<StepPeak> = None;
     for round in 0..3 {
         let period = format!("2023-{:02}", round + 1);
         let step = Step::begin();
+        let cpu = own_cpu();
         let (elapsed, result) = timed(|| {
             pipeline::ingest(
                 &mut *db.get()?,
@@ -382,8 +411,9 @@ fn ingest_rounds(
             }
         }
         times.push(elapsed);
+        cpus.push(own_cpu() - cpu);
     }
-    Ok((median(times), peak))
+    Ok((median(times), peak, median(cpus)))
 }
 
 /// In a temporary PostgreSQL database: the median time of three uploads of `bytes` through
@@ -416,7 +446,7 @@ fn postgres_storage(
         config.database.url = Some(url);
         let db = crate::app::open_database(&config)?;
         demo::load(&mut *db.get()?)?;
-        let (piped, _) = ingest_rounds(&db, reader, bytes, rows)?;
+        let (piped, _, _) = ingest_rounds(&db, reader, bytes, rows)?;
         let mut conn = db.get()?;
         let done = pipeline::ingest(
             &mut conn,

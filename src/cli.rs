@@ -207,6 +207,9 @@ pub enum BenchCommand {
         /// Số dòng mỗi tệp.
         #[arg(long, default_value_t = 150)]
         rows_per_file: usize,
+        /// Lưu các tệp thử vào thư mục này (tệp lớn là lon.xlsx, tệp của tháng là thang_N.xlsx) để chạy lại bằng `tonghop ingest` hoặc `tonghop ingest-dir`.
+        #[arg(long, value_name = "THƯ_MỤC")]
+        save_inputs: Option<std::path::PathBuf>,
     },
     /// Tổng hợp: sinh tỉnh thử trong CSDL SQLite tạm, đo thời gian và bộ nhớ khi đọc dữ liệu,
     /// tổng hợp và ghi tệp; trạng thái kỳ báo cáo cho trang theo dõi; một bảng chi tiết lớn so
@@ -399,10 +402,12 @@ pub fn run(cli: Cli) -> AppResult<()> {
             rows,
             files,
             rows_per_file,
+            save_inputs,
         }) => crate::bench::ingest(&crate::bench::BenchOptions {
             rows,
             files,
             rows_per_file,
+            save_inputs,
         }),
         Command::Consolidate {
             plan,

@@ -53,6 +53,8 @@ on_both_backends! {
     cli_ingest_prints_the_json_contract => cli_ingest_prints_the_json_contract;
     a_flood_of_row_findings_is_summarised => a_flood_of_row_findings_is_summarised;
     a_large_upload_is_stored_as_it_is_answered => a_large_upload_is_stored_as_it_is_answered;
+    rows_streamed_from_a_guide_sheet_give_way_to_the_report => rows_streamed_from_a_guide_sheet_give_way_to_the_report;
+    rows_streamed_before_a_rejection_are_not_kept => rows_streamed_before_a_rejection_are_not_kept;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -858,4 +860,104 @@ fn a_large_upload_is_stored_as_it_is_answered(db: TestDb) {
             Some((answered.match_.score * 1000.0).round() as i32)
         );
     }
+}
+
+/// A workbook of two sheets with a report table each, `rows` rows apiece, written as the
+/// benchmark writes one.
+fn two_tables(first: (&str, usize), second: (&str, usize)) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in [first, second] {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (col, header) in [
+            "STT",
+            "Nội dung nhiệm vụ",
+            "Kết quả thực hiện",
+            "Tiến độ (%)",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write(0, col as u16, *header).unwrap();
+        }
+        for i in 0..rows {
+            let r = 1 + i as u32;
+            sheet.write(r, 0, "1.1").unwrap();
+            sheet.write(r, 1, "Triển khai định danh điện tử").unwrap();
+            sheet.write(r, 2, format!("{name}: kết quả {i}")).unwrap();
+            sheet.write(r, 3, (i % 101) as f64).unwrap();
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+fn count_stored(conn: &mut tonghop::db::DbConnection, submission: i64) -> i64 {
+    use diesel::prelude::*;
+    use tonghop::db::schema::report_rows;
+    report_rows::table
+        .filter(report_rows::submission_id.eq(submission))
+        .count()
+        .get_result(conn)
+        .unwrap()
+}
+
+/// The rows of the first sheet with a table are matched and stored while the workbook is
+/// read (more than a storing batch: on the storing thread); when a later sheet turns out to
+/// hold the report, only that sheet's rows are answered and stored.
+fn rows_streamed_from_a_guide_sheet_give_way_to_the_report(db: TestDb) {
+    let pool = setup(&db);
+    let mut conn = pool.get().unwrap();
+    let bytes = two_tables(("Hướng dẫn", 2_300), ("Báo cáo", 1_200));
+    let r = pipeline::ingest(
+        &mut conn,
+        &reader(),
+        &upload(
+            "13/KH-UBND",
+            "Sở TT&TT",
+            "2023-11",
+            "hai_trang.xlsx",
+            &bytes,
+        ),
+    )
+    .unwrap();
+    assert_eq!(r.submission.outcome, "processed");
+    assert_eq!(r.rows.len(), 1_200);
+    assert!(r.rows.iter().all(|row| row.source.sheet == "Báo cáo"));
+    assert!(r.rows[0].result.starts_with("Báo cáo: kết quả 0"));
+    let stored = submissions::rows_of(&mut conn, r.submission.id).unwrap();
+    assert_eq!(stored.len(), 1_200);
+    assert!(stored.iter().all(|row| row.sheet == "Báo cáo"));
+    assert!(stored
+        .iter()
+        .zip(&r.rows)
+        .all(|(kept, answered)| kept.result == answered.result));
+}
+
+/// A workbook over the cell limit is refused part way through, after thousands of its rows
+/// were stored as they were read: the rejection keeps the file and none of those rows.
+fn rows_streamed_before_a_rejection_are_not_kept(db: TestDb) {
+    let pool = setup(&db);
+    let mut conn = pool.get().unwrap();
+    let bytes = tonghop::bench::generate_report(4_000, 1).unwrap();
+    let reader = Reader {
+        limits: ReadLimits {
+            // 12 cells a row: the limit falls around row 3,000.
+            max_cells: 36_000,
+            ..ReadLimits::default()
+        },
+        program: PathBuf::from(PROGRAM),
+    };
+    let r = pipeline::ingest(
+        &mut conn,
+        &reader,
+        &upload("13/KH-UBND", "Sở TT&TT", "2023-11", "qua_lon.xlsx", &bytes),
+    )
+    .unwrap();
+    assert_eq!(r.submission.outcome, "rejected");
+    assert!(r.rows.is_empty());
+    assert_eq!(count_stored(&mut conn, r.submission.id), 0);
+    assert_eq!(
+        submissions::original_bytes(&mut conn, r.submission.id).unwrap(),
+        bytes
+    );
 }

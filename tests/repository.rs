@@ -6,6 +6,7 @@ use common::TestDb;
 use tonghop::{
     db::{agencies, plans, submissions, users},
     demo,
+    ingest::pipeline,
 };
 
 on_both_backends! {
@@ -16,6 +17,7 @@ on_both_backends! {
     concurrent_uploads_are_each_stored_once => concurrent_uploads_are_each_stored_once;
     report_rows_are_stored_whole_across_insert_chunks => report_rows_are_stored_whole_across_insert_chunks;
     report_rows_keep_their_keys => report_rows_keep_their_keys;
+    rows_of_uploads_left_unfinished_are_swept => rows_of_uploads_left_unfinished_are_swept;
 }
 
 fn demo_loads_once_with_every_part(db: TestDb) {
@@ -401,6 +403,55 @@ fn report_rows_keep_their_keys(db: TestDb) {
         "a submission's rows go with it"
     );
     assert_eq!(submissions::rows_of(&mut conn, kept).unwrap().len(), 2);
+}
+
+/// Rows stored as an upload was read count only once it is processed; those of an upload
+/// the process left `received` long ago are swept at start-up, and nothing else is.
+fn rows_of_uploads_left_unfinished_are_swept(db: TestDb) {
+    let pool = db.open();
+    let mut conn = pool.get().unwrap();
+    demo::load(&mut conn).unwrap();
+    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
+        .unwrap()
+        .unwrap();
+    let row = |submission_id: i64| submissions::NewReportRow {
+        submission_id,
+        task_id: None,
+        sheet: "Báo cáo".into(),
+        source_row: 6,
+        status: None,
+        progress_percent: None,
+        result: "Kết quả".into(),
+        difficulties: String::new(),
+        proposals: String::new(),
+        match_method: None,
+        match_score: None,
+    };
+    let long_ago = tonghop::db::now_utc() - chrono::TimeDelta::hours(3);
+    let abandoned = store_submission(&mut conn, plan.id, agency.id, "2023-05");
+    submissions::set_uploaded_at(&mut conn, abandoned, long_ago).unwrap();
+    let reading = store_submission(&mut conn, plan.id, agency.id, "2023-06");
+    let processed = store_submission(&mut conn, plan.id, agency.id, "2023-07");
+    submissions::set_uploaded_at(&mut conn, processed, long_ago).unwrap();
+    submissions::set_outcome(&mut conn, processed, "processed", None, "[]").unwrap();
+    for id in [abandoned, reading, processed] {
+        submissions::insert_rows(&mut conn, &[row(id), row(id)]).unwrap();
+    }
+    let shown = |conn: &mut tonghop::db::DbConnection, id: i64| {
+        let submission = submissions::get(conn, id).unwrap();
+        submissions::processed_rows_of(conn, &submission)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(shown(&mut conn, reading), 0, "not processed yet");
+    assert_eq!(shown(&mut conn, processed), 2);
+
+    assert_eq!(pipeline::sweep_abandoned_rows(&mut conn).unwrap(), 2);
+    assert_eq!(submissions::rows_of(&mut conn, abandoned).unwrap().len(), 0);
+    assert_eq!(submissions::rows_of(&mut conn, reading).unwrap().len(), 2);
+    assert_eq!(submissions::rows_of(&mut conn, processed).unwrap().len(), 2);
+    assert_eq!(pipeline::sweep_abandoned_rows(&mut conn).unwrap(), 0);
 }
 
 /// A new submission of `period` whose original is the period's text: its id.

@@ -242,6 +242,47 @@ pub fn insert_batches<B: AsRef<[NewReportRow]>>(
     }
 }
 
+/// [`insert_batches`], each batch committed as it is stored: on SQLite a short transaction
+/// per batch, so the database's write lock is never held between batches; on PostgreSQL the
+/// one COPY, which is its own transaction (it takes no lock that blocks other uploads). Call
+/// it outside a transaction. The rows are visible before the submission's outcome says
+/// `processed`: readers read rows of processed submissions only, and the caller deletes
+/// them ([`delete_rows`]) should it not get there.
+pub fn insert_batches_committed<B: AsRef<[NewReportRow]>>(
+    conn: &mut DbConnection,
+    next: &mut dyn FnMut() -> Option<B>,
+) -> AppResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            while let Some(batch) = next() {
+                c.transaction(|c| insert_chunks(c, batch.as_ref()))?;
+            }
+            Ok(())
+        }
+        DbConnection::Postgresql(c) => super::pg_copy::copy_batches(c, next),
+    }
+}
+
+/// Deletes the report rows of submission `id`.
+pub fn delete_rows(conn: &mut DbConnection, id: i64) -> AppResult<()> {
+    diesel::delete(report_rows::table.filter(report_rows::submission_id.eq(id))).execute(conn)?;
+    Ok(())
+}
+
+/// Deletes the rows of submissions still `received` that arrived before `before`: rows an
+/// upload stored as it read before the process ended, without an outcome (see
+/// [`insert_batches_committed`]). Returns how many rows were deleted.
+pub fn sweep_unfinished_rows(conn: &mut DbConnection, before: NaiveDateTime) -> AppResult<usize> {
+    let unfinished = submissions::table
+        .filter(submissions::outcome.eq("received"))
+        .filter(submissions::uploaded_at.lt(before))
+        .select(submissions::id);
+    Ok(
+        diesel::delete(report_rows::table.filter(report_rows::submission_id.eq_any(unfinished)))
+            .execute(conn)?,
+    )
+}
+
 /// Multi-row INSERTs (NULLs bound as values, so diesel builds one statement, not one per
 /// row), each of a fixed number of rows given as an array: diesel then knows the statement
 /// from its type and prepares it once per connection, instead of SQLite parsing the rows'
@@ -298,6 +339,19 @@ pub fn original_bytes(conn: &mut DbConnection, id: i64) -> AppResult<Vec<u8>> {
         .ok_or_else(|| AppError::NotFound(format!("tệp gốc của báo cáo số {id}")))
 }
 
+/// The rows of `submission`, in order, when it is processed; none otherwise (an upload still
+/// being read may have stored some of its rows already, which do not count yet).
+pub fn processed_rows_of(
+    conn: &mut DbConnection,
+    submission: &Submission,
+) -> AppResult<Vec<ReportRow>> {
+    if submission.outcome != "processed" {
+        return Ok(Vec::new());
+    }
+    rows_of(conn, submission.id)
+}
+
+/// Every row stored for submission `submission_id`, in order.
 pub fn rows_of(conn: &mut DbConnection, submission_id: i64) -> AppResult<Vec<ReportRow>> {
     Ok(report_rows::table
         .filter(report_rows::submission_id.eq(submission_id))

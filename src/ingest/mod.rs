@@ -9,6 +9,7 @@ pub mod grid;
 pub mod layout;
 pub mod matcher;
 mod merge_index;
+mod normalise;
 pub mod pipeline;
 pub mod read;
 mod store;

@@ -5,7 +5,7 @@
 //! The original bytes are stored before anything reads them, so a file the pipeline cannot
 //! understand is kept byte for byte and its rejection is recorded with the reason.
 
-use std::path::PathBuf;
+use std::{cell::RefCell, path::PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -13,20 +13,21 @@ use serde::Serialize;
 use super::{
     layout,
     matcher::{self, AssignmentRole, TaskRef},
+    normalise::Normaliser,
     read::{self, ReadLimits, ReadOutcome},
     store,
-    table::{RawRow, ReportTable},
+    table::ReportTable,
 };
 use crate::{
     db::{
         agencies::{self, Agency},
         plans::{self, Plan},
-        submissions::{self, NewReportRow, NewSubmission, StoredOriginal},
+        submissions::{self, NewSubmission, StoredOriginal},
         DbConnection,
     },
     domain::{
         agency_registry::AgencyRegistry,
-        finding::{self, CappedFindings, Finding, Severity},
+        finding::{Finding, Severity},
         period::Month,
     },
     error::{AppError, AppResult},
@@ -226,71 +227,77 @@ pub fn ingest_read(
         elapsed_us = begun.elapsed().as_micros() as u64,
         "ingest: plan, agency and original"
     );
-    let started = std::time::Instant::now();
-    // A workbook read here is laid out as it is decoded: its grid is never held whole.
-    let read = read.unwrap_or_else(|| {
-        read::read_isolated_into(
-            upload.bytes,
-            &reader.limits,
-            &reader.program,
-            layout::TableReader::default,
-        )
-        .map(|outcome| ReadOutcome {
-            format: outcome.format,
-            notes: outcome.notes,
-            grid: outcome.grid.finish(),
-        })
-    });
-    let table = match read.map_err(|e| e.to_string()).and_then(|outcome| {
-        findings.extend(outcome.notes.into_iter().map(Finding::info));
-        let table = outcome.grid.map_err(|e| e.to_string());
-        tracing::debug!(
-            elapsed_us = started.elapsed().as_micros() as u64,
-            resident_mb = ?crate::memory::resident_mb(),
-            "ingest: read and layout"
-        );
-        table
-    }) {
-        Ok(table) => table,
-        Err(message) => {
-            findings.push(Finding::error(message.clone()));
-            let json = serde_json::to_string(&findings).expect("findings serialise");
-            submissions::set_outcome(conn, stored.id, "rejected", Some(&message), &json)?;
-            return Ok(IngestResult {
-                submission: info("rejected", &stored),
-                rows: Vec::new(),
-                findings,
-            });
-        }
-    };
     let tasks = task_refs(conn, plan.id, agency.id)?;
-    let mut table = table;
-    let mut capped = CappedFindings::new(finding::MAX_ROW_FINDINGS);
-    capped.extend(findings);
-    capped.extend(std::mem::take(&mut table.findings));
-    let table_rows = table.rows.len();
-    let (rows, findings) = store::store_matched(conn, stored.id, table_rows, |keep| {
-        let rows = normalise(table, &tasks, stored.id, &mut capped, keep);
+    let refs: Vec<TaskRef> = tasks.iter().map(|(_, t)| t.clone()).collect();
+    let plan_index = matcher::Plan::new(&refs);
+    let started = std::time::Instant::now();
+    let stage = |stage: &'static str| {
         tracing::debug!(
             elapsed_us = started.elapsed().as_micros() as u64,
             resident_mb = ?crate::memory::resident_mb(),
-            "ingest: matched"
-        );
-        let findings = capped.finish();
+            "ingest: {stage}"
+        )
+    };
+    std::thread::scope(|scope| {
+        let keeper = store::Keeper::new(scope, conn, stored.id);
+        let normaliser = RefCell::new(Normaliser::new(stored.id, &tasks, &plan_index, keeper));
+        // A workbook read here is laid out as it is decoded, and its rows are matched and
+        // stored as they are laid out: neither its grid nor its table is ever held whole.
+        let read = read.unwrap_or_else(|| {
+            read::read_isolated_into(upload.bytes, &reader.limits, &reader.program, || {
+                layout::TableReader::streaming(&normaliser)
+            })
+            .map(|outcome| ReadOutcome {
+                format: outcome.format,
+                notes: outcome.notes,
+                grid: outcome.grid.finish(),
+            })
+        });
+        let mut normaliser = normaliser.into_inner();
+        let table = read.map_err(|e| e.to_string()).and_then(|outcome| {
+            findings.extend(outcome.notes.into_iter().map(Finding::info));
+            outcome.grid.map_err(|e| e.to_string())
+        });
+        stage("read, laid out and matched");
+        let table = match table {
+            Ok(table) => table,
+            Err(message) => {
+                findings.push(Finding::error(message.clone()));
+                let json = serde_json::to_string(&findings).expect("findings serialise");
+                normaliser.abandon().rejected(&message, &json)?;
+                return Ok(IngestResult {
+                    submission: info("rejected", &stored),
+                    rows: Vec::new(),
+                    findings,
+                });
+            }
+        };
+        if !table.streamed {
+            normaliser.feed(&table.sheet, table.rows);
+            stage("matched");
+        }
+        findings.extend(table.findings);
+        let (rows, findings, keeper) = normaliser.finish(findings);
         let json = serde_json::to_string(&findings).expect("findings serialise");
-        ((rows, findings), json)
-    })?;
-    tracing::debug!(
-        elapsed_us = started.elapsed().as_micros() as u64,
-        resident_mb = ?crate::memory::resident_mb(),
-        rows = rows.len(),
-        "ingest: stored"
-    );
-    Ok(IngestResult {
-        submission: info("processed", &stored),
-        rows,
-        findings,
+        keeper.processed(&json)?;
+        tracing::debug!(
+            elapsed_us = started.elapsed().as_micros() as u64,
+            resident_mb = ?crate::memory::resident_mb(),
+            rows = rows.len(),
+            "ingest: stored"
+        );
+        Ok(IngestResult {
+            submission: info("processed", &stored),
+            rows,
+            findings,
+        })
     })
+}
+
+/// Deletes the rows of uploads a crash left without an outcome (see [`store`]); returns
+/// how many. The service runs it as it starts.
+pub fn sweep_abandoned_rows(conn: &mut DbConnection) -> AppResult<usize> {
+    store::sweep_abandoned(conn)
 }
 
 /// The plan's tasks with this agency's role in each.
@@ -334,91 +341,6 @@ fn task_refs(
         .collect())
 }
 
-// `normalise` builds the output rows in the table rows' own buffer, which needs an output
-// row to fit in a table row.
-const _: () = assert!(
-    std::mem::size_of::<RowOut>() <= std::mem::size_of::<RawRow>()
-        && std::mem::align_of::<RowOut>() == std::mem::align_of::<RawRow>()
-);
-
-/// Pure: table + tasks → output rows; findings go to `findings` and the rows to store of
-/// submission `id` to `keep`, as they are made. The table's rows are moved out into the
-/// output rows, not copied.
-fn normalise(
-    table: ReportTable,
-    tasks: &[(i64, TaskRef)],
-    id: i64,
-    findings: &mut CappedFindings,
-    keep: &mut dyn FnMut(NewReportRow),
-) -> Vec<RowOut> {
-    let refs: Vec<TaskRef> = tasks.iter().map(|(_, t)| t.clone()).collect();
-    let mut matches = Vec::with_capacity(table.rows.len());
-    let general = matcher::match_each(&table.rows, &refs, |mut m| {
-        findings.extend(std::mem::take(&mut m.findings));
-        let row = &table.rows[matches.len()];
-        let task_id = m.task.and_then(|i| tasks.get(i)).map(|(id, _)| *id);
-        keep(NewReportRow {
-            submission_id: id,
-            task_id,
-            sheet: table.sheet.clone(),
-            source_row: row.source_row as i32,
-            status: row.status.map(|s| s.as_str().to_string()),
-            progress_percent: row.progress_percent.map(|p| p.round() as i32),
-            result: row.result.clone(),
-            difficulties: row.difficulties.clone(),
-            proposals: row.proposals.clone(),
-            match_method: method_name(m.method).map(str::to_string),
-            match_score: Some((shown_score(m.score) * 1000.0).round() as i32),
-        });
-        matches.push(m);
-    });
-    findings.extend(general);
-    if table.rows.is_empty() {
-        findings.push(Finding::warning(
-            "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",
-        ));
-    }
-    // Collected from the rows' own iterator, so the output rows are built in place, in the
-    // table rows' buffer (an output row is no larger than a table row).
-    table
-        .rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let m = &matches[i];
-            let task = m.task.and_then(|i| tasks.get(i));
-            RowOut {
-                task_code: task.map(|(_, t)| t.code.clone()),
-                status: row.status.map(|s| s.as_str().to_string()),
-                progress_percent: row.progress_percent,
-                result: row.result,
-                difficulties: row.difficulties,
-                proposals: row.proposals,
-                match_: MatchOut {
-                    method: method_name(m.method).map(str::to_string),
-                    score: shown_score(m.score),
-                },
-                source: SourceOut {
-                    sheet: table.sheet.clone(),
-                    row: row.source_row,
-                },
-            }
-        })
-        .collect()
-}
-
-fn method_name(method: Option<matcher::MatchMethod>) -> Option<&'static str> {
-    method.map(|method| match method {
-        matcher::MatchMethod::Code => "code",
-        matcher::MatchMethod::Text => "text",
-    })
-}
-
-/// A match's score as shown, rounded as it is stored (per mille).
-fn shown_score(score: f64) -> f64 {
-    (score * 1000.0).round() / 1000.0
-}
-
 /// The stored rows of an identical earlier upload, in the same shape.
 fn earlier_result(
     conn: &mut DbConnection,
@@ -442,7 +364,7 @@ fn earlier_result(
         id.and_then(|id| tasks.iter().find(|t| t.id == id))
             .map(|t| t.code.clone())
     };
-    let rows = submissions::rows_of(conn, stored.id)?
+    let rows = submissions::processed_rows_of(conn, &submission)?
         .into_iter()
         .map(|r| RowOut {
             task_code: code_of(r.task_id),

@@ -1,11 +1,18 @@
-//! Storing an upload's matched rows with its outcome: one transaction, a batch at a time.
+//! Storing an upload's rows as they are matched, and its outcome.
 //!
-//! A large table's batches are stored on a thread of their own while the matcher works on
-//! the rows after them, so matching and storing overlap (the reader child is done by then,
-//! and the server has two cores). A small table is stored after matching, on the calling
-//! thread: a thread would cost more than it saves.
+//! The rows of a small table are kept until the end and stored with the `processed` outcome
+//! in one transaction. Once a table passes [`STORE_BATCH`] rows, a thread of its own stores
+//! them a batch at a time while the workbook is still being read and matched (the server
+//! has two cores, and storing is the slowest stage of a large upload). Each batch is
+//! committed as it is stored ([`submissions::insert_batches_committed`]), so SQLite's write
+//! lock is held for milliseconds at a time and never for the read, which may take seconds.
+//! The rows count only once the final transaction sets the `processed` outcome: readers
+//! read rows of processed submissions only; a restart (the rows were not the report's after
+//! all), a rejection or a failure deletes them, and rows a crash left behind are swept at
+//! start-up ([`submissions::sweep_unfinished_rows`]).
 
 use std::sync::mpsc;
+use std::thread::{Scope, ScopedJoinHandle};
 
 use diesel::Connection;
 
@@ -23,78 +30,173 @@ pub(crate) const STORE_BATCH: usize = 1000;
 /// Batches the storing thread may be behind by.
 const BATCHES_AHEAD: usize = 2;
 
-/// What the matcher hands the storing thread.
+/// How long after its arrival a submission still `received` counts as abandoned: far beyond
+/// the longest read (its timeout is seconds) and the matching after it.
+const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Deletes the rows stored by uploads that never got an outcome (the process ended while
+/// they were read); returns how many. Run at start-up.
+pub(crate) fn sweep_abandoned(conn: &mut DbConnection) -> AppResult<usize> {
+    submissions::sweep_unfinished_rows(conn, crate::db::now_utc() - ABANDONED_AFTER)
+}
+
+/// What the storing thread is sent.
 enum ToStore {
     Rows(Vec<NewReportRow>),
-    /// The findings, as JSON: the last message, stored with the `processed` outcome.
-    Outcome(String),
+    /// Delete every row stored so far.
+    Restart,
 }
 
-/// Runs `matching`, which hands each row to store to the function it is given and returns
-/// its result with the findings as JSON, and stores those rows and the `processed` outcome
-/// of submission `id` in one transaction. `rows` is how many rows the table has.
-pub(crate) fn store_matched<T>(
-    conn: &mut DbConnection,
+/// Keeps the rows of submission `id` as they come (see the module doc).
+pub(crate) struct Keeper<'scope, 'env> {
+    scope: &'scope Scope<'scope, 'env>,
     id: i64,
-    rows: usize,
-    matching: impl FnOnce(&mut dyn FnMut(NewReportRow)) -> (T, String),
-) -> AppResult<T> {
-    if rows <= STORE_BATCH {
-        let mut batch = Vec::with_capacity(rows);
-        let (result, json) = matching(&mut |row| batch.push(row));
-        conn.transaction(|conn| {
-            submissions::insert_rows(conn, &batch)?;
-            submissions::set_outcome(conn, id, "processed", None, &json)
-        })?;
-        return Ok(result);
-    }
-    let (send, received) = mpsc::sync_channel::<ToStore>(BATCHES_AHEAD);
-    std::thread::scope(|scope| {
-        let storing =
-            scope.spawn(move || conn.transaction(|conn| store_as_sent(conn, id, &received)));
-        let mut batch = Vec::with_capacity(STORE_BATCH);
-        // A failed send means the storing thread has stopped: its error shows at the join.
-        let (result, json) = matching(&mut |row| {
-            batch.push(row);
-            if batch.len() == STORE_BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(STORE_BATCH));
-                let _ = send.send(ToStore::Rows(full));
-            }
-        });
-        let _ = send.send(ToStore::Rows(batch));
-        let _ = send.send(ToStore::Outcome(json));
-        drop(send);
-        let stored = storing.join().map_err(|panic| {
-            AppError::Internal(format!(
-                "luồng lưu các dòng báo cáo dừng đột ngột: {}",
-                crate::ingest::read::parse::panic_message(panic.as_ref())
-            ))
-        })?;
-        stored.map(|()| result)
-    })
+    batch: Vec<NewReportRow>,
+    at: Storing<'scope, 'env>,
 }
 
-/// Stores the batches the matcher sends, as they come (on PostgreSQL in one COPY), then the
-/// outcome it sends last.
+/// Where the rows are stored.
+enum Storing<'scope, 'env> {
+    /// Nothing was stored yet: the rows so far are in the batch.
+    Here(&'env mut DbConnection),
+    /// On the storing thread, which gives the connection back when it ends.
+    Apart {
+        send: mpsc::SyncSender<ToStore>,
+        thread: ScopedJoinHandle<'scope, (&'env mut DbConnection, AppResult<()>)>,
+    },
+    /// Only while moving from one to the other.
+    Moving,
+}
+
+impl<'scope, 'env> Keeper<'scope, 'env> {
+    pub(crate) fn new(
+        scope: &'scope Scope<'scope, 'env>,
+        conn: &'env mut DbConnection,
+        id: i64,
+    ) -> Keeper<'scope, 'env> {
+        Keeper {
+            scope,
+            id,
+            batch: Vec::new(),
+            at: Storing::Here(conn),
+        }
+    }
+
+    /// The next row to store.
+    pub(crate) fn keep(&mut self, row: NewReportRow) {
+        self.batch.push(row);
+        if self.batch.len() == STORE_BATCH {
+            self.send_batch();
+        }
+    }
+
+    /// Forgets every row kept so far, stored or not.
+    pub(crate) fn restart(&mut self) {
+        self.batch.clear();
+        if let Storing::Apart { send, .. } = &self.at {
+            // A failed send means the storing thread has stopped: its error shows at the end.
+            let _ = send.send(ToStore::Restart);
+        }
+    }
+
+    fn send_batch(&mut self) {
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(STORE_BATCH));
+        if let Storing::Here(_) = self.at {
+            let Storing::Here(conn) = std::mem::replace(&mut self.at, Storing::Moving) else {
+                unreachable!("matched just above");
+            };
+            let (send, received) = mpsc::sync_channel(BATCHES_AHEAD);
+            let id = self.id;
+            let thread = self.scope.spawn(move || {
+                let stored = store_as_sent(conn, id, &received);
+                (conn, stored)
+            });
+            self.at = Storing::Apart { send, thread };
+        }
+        if let Storing::Apart { send, .. } = &self.at {
+            let _ = send.send(ToStore::Rows(full));
+        }
+    }
+
+    /// Stores the rows left and the `processed` outcome with `findings_json`. On failure no
+    /// row is left.
+    pub(crate) fn processed(mut self, findings_json: &str) -> AppResult<()> {
+        let id = self.id;
+        if matches!(self.at, Storing::Apart { .. }) && !self.batch.is_empty() {
+            self.send_batch();
+        }
+        let (conn, apart) = self.settle();
+        let conn = conn?;
+        let done = apart.and_then(|()| {
+            conn.transaction(|conn| {
+                submissions::insert_rows(conn, &self.batch)?;
+                submissions::set_outcome(conn, id, "processed", None, findings_json)
+            })
+        });
+        if done.is_err() {
+            // Best effort: what is left is swept at the next start.
+            let _ = submissions::delete_rows(conn, id);
+        }
+        done
+    }
+
+    /// Stores the `rejected` outcome with `message` and `findings_json`, deleting any row
+    /// stored.
+    pub(crate) fn rejected(mut self, message: &str, findings_json: &str) -> AppResult<()> {
+        let id = self.id;
+        let (conn, _) = self.settle();
+        conn?.transaction(|conn| {
+            submissions::delete_rows(conn, id)?;
+            submissions::set_outcome(conn, id, "rejected", Some(message), findings_json)
+        })
+    }
+
+    /// Waits for the storing thread, if any: the connection back (unless the thread
+    /// panicked with it), and how storing went.
+    fn settle(&mut self) -> (AppResult<&'env mut DbConnection>, AppResult<()>) {
+        match std::mem::replace(&mut self.at, Storing::Moving) {
+            Storing::Here(conn) => (Ok(conn), Ok(())),
+            Storing::Apart { send, thread } => {
+                drop(send);
+                match thread.join() {
+                    Ok((conn, stored)) => (Ok(conn), stored),
+                    Err(panic) => {
+                        let lost = || {
+                            AppError::Internal(format!(
+                                "luồng lưu các dòng báo cáo dừng đột ngột: {}",
+                                crate::ingest::read::parse::panic_message(panic.as_ref())
+                            ))
+                        };
+                        (Err(lost()), Err(lost()))
+                    }
+                }
+            }
+            Storing::Moving => unreachable!("a keeper settles once"),
+        }
+    }
+}
+
+/// Stores the batches sent, as they come, until the sending side is gone; a restart deletes
+/// what was stored before it.
 fn store_as_sent(
     conn: &mut DbConnection,
     id: i64,
     received: &mpsc::Receiver<ToStore>,
 ) -> AppResult<()> {
-    let mut outcome = None;
-    submissions::insert_batches(conn, &mut || match received.recv() {
-        Ok(ToStore::Rows(batch)) => Some(batch),
-        Ok(ToStore::Outcome(json)) => {
-            outcome = Some(json);
-            None
+    loop {
+        let mut restart = false;
+        submissions::insert_batches_committed(conn, &mut || match received.recv() {
+            Ok(ToStore::Rows(batch)) => Some(batch),
+            Ok(ToStore::Restart) => {
+                restart = true;
+                None
+            }
+            Err(_) => None,
+        })?;
+        if !restart {
+            return Ok(());
         }
-        Err(_) => None,
-    })?;
-    match outcome {
-        Some(json) => submissions::set_outcome(conn, id, "processed", None, &json),
-        None => Err(AppError::Internal(
-            "việc đối chiếu dừng trước khi có kết quả".into(),
-        )),
+        submissions::delete_rows(conn, id)?;
     }
 }
 
@@ -119,6 +221,12 @@ mod tests {
         }
     }
 
+    fn count_rows(conn: &mut DbConnection) -> i64 {
+        use crate::db::schema::report_rows::dsl::*;
+        use diesel::prelude::*;
+        report_rows.count().get_result(conn).unwrap()
+    }
+
     #[test]
     fn a_storing_thread_that_fails_stops_nothing_and_keeps_nothing() {
         let db = Db::connect(":memory:", 1).unwrap();
@@ -126,19 +234,14 @@ mod tests {
         migrations::run_pending(&mut conn).unwrap();
         // No submission 4242: the first batch breaks its foreign key, and the matcher goes
         // on sending far more than the storing thread could hold.
-        let rows = 5 * STORE_BATCH + 7;
-        let result = store_matched(&mut conn, 4242, rows, |keep| {
-            for i in 0..rows {
-                keep(row(4242, i as i32));
+        let result = std::thread::scope(|scope| {
+            let mut keeper = Keeper::new(scope, &mut conn, 4242);
+            for i in 0..5 * STORE_BATCH + 7 {
+                keeper.keep(row(4242, i as i32));
             }
-            ("matched", "[]".to_string())
+            keeper.processed("[]")
         });
         assert!(result.is_err());
-        let count: i64 = {
-            use crate::db::schema::report_rows::dsl::*;
-            use diesel::prelude::*;
-            report_rows.count().get_result(&mut *conn).unwrap()
-        };
-        assert_eq!(count, 0);
+        assert_eq!(count_rows(&mut conn), 0);
     }
 }

@@ -87,7 +87,7 @@ pub async fn show(
             let submission = visible(conn, &viewer, id)?;
             let agency = agencies::get(conn, submission.agency_id)?;
             let plan = plans::get(conn, submission.plan_id)?;
-            let rows = submissions::rows_of(conn, id)?;
+            let rows = submissions::processed_rows_of(conn, &submission)?;
             let codes: HashMap<i64, String> = plans::tasks_of(conn, plan.id)?
                 .into_iter()
                 .map(|t| (t.id, t.code))

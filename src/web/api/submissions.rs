@@ -176,7 +176,7 @@ pub async fn show(
                 .into_iter()
                 .map(|t| (t.id, t.code))
                 .collect();
-            let rows: Vec<serde_json::Value> = submissions::rows_of(conn, id)?
+            let rows: Vec<serde_json::Value> = submissions::processed_rows_of(conn, &s)?
                 .into_iter()
                 .map(|r| {
                     json!({
