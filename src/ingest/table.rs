@@ -77,7 +77,7 @@ pub struct RawRow {
     pub notes: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Heading {
     pub number: String,
     pub text: String,

@@ -115,6 +115,9 @@ pub const TEXT_WORK_BUDGET: u64 = 25_000_000;
 /// each, so a report of 100k distinct texts does not keep 100k of them.
 const REMEMBERED_TEXTS: usize = 4096;
 
+/// Distinct rows (number, task text and headings) whose match is remembered.
+const REMEMBERED_ROWS: usize = 4096;
+
 /// The rows' matches, in row order, and what concerns the report as a whole.
 pub struct Matched {
     pub rows: Vec<RowMatch>,
@@ -172,6 +175,10 @@ impl<'a> Plan<'a> {
 pub struct Matching<'p> {
     plan: &'p PlanIndex<'p>,
     memo: Memo<'p>,
+    /// Rows seen, by the hash of what their match depends on: that, and their match before
+    /// what is said across rows. A large report repeats its rows' codes and texts, and the
+    /// same number, text and headings always match the same way.
+    seen: HashMap<u64, (Seen, RowMatch)>,
     first_row_of: HashMap<usize, u32>,
     codes_only_from: Option<u32>,
 }
@@ -184,15 +191,32 @@ impl<'p> Matching<'p> {
                 budget,
                 ..Memo::default()
             },
+            seen: HashMap::new(),
             first_row_of: HashMap::new(),
             codes_only_from: None,
         }
     }
 
+    /// The match of `row` on its own (before what is said across rows), remembered.
+    fn match_alone(&mut self, row: &RawRow) -> RowMatch {
+        let key = Seen::hash(row);
+        if let Some((seen, m)) = self.seen.get(&key) {
+            if seen.is(row) {
+                return m.clone();
+            }
+        }
+        let m = match_row(self.plan, row, &mut self.memo);
+        if self.seen.len() >= REMEMBERED_ROWS {
+            self.seen.clear();
+        }
+        self.seen.insert(key, (Seen::of(row), m.clone()));
+        m
+    }
+
     /// The next row's match.
     pub fn row(&mut self, row: &RawRow) -> RowMatch {
         let tasks = self.plan.tasks;
-        let mut m = match_row(self.plan, row, &mut self.memo);
+        let mut m = self.match_alone(row);
         if self.memo.skipped && self.codes_only_from.is_none() {
             self.codes_only_from = Some(row.source_row);
         }
@@ -235,6 +259,39 @@ impl<'p> Matching<'p> {
             })
             .into_iter()
             .collect()
+    }
+}
+
+/// What a row's match depends on.
+struct Seen {
+    number: String,
+    task_text: String,
+    context: Vec<crate::ingest::table::Heading>,
+}
+
+impl Seen {
+    fn of(row: &RawRow) -> Seen {
+        Seen {
+            number: row.number.clone(),
+            task_text: row.task_text.clone(),
+            context: row.context.clone(),
+        }
+    }
+
+    fn hash(row: &RawRow) -> u64 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        // Fixed keys: the same row hashes the same in every report (the hash only picks
+        // the slot; equality is checked).
+        let mut hasher =
+            std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().build_hasher();
+        row.number.hash(&mut hasher);
+        row.task_text.hash(&mut hasher);
+        row.context.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn is(&self, row: &RawRow) -> bool {
+        self.number == row.number && self.task_text == row.task_text && self.context == row.context
     }
 }
 
