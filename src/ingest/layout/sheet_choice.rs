@@ -466,6 +466,97 @@ mod tests {
         assert_eq!(rows[1].result, "Xong\nXong");
     }
 
+    /// A stream that keeps what it is given.
+    #[derive(Default)]
+    struct Recording {
+        sheet: String,
+        rows: Vec<RawRow>,
+        findings: Vec<Finding>,
+        restarts: usize,
+    }
+
+    impl RowSink for Recording {
+        fn row(&mut self, row: RawRow) {
+            self.rows.push(row);
+        }
+        fn finding(&mut self, finding: Finding) {
+            self.findings.push(finding);
+        }
+    }
+
+    impl TableStream for Recording {
+        fn begin(&mut self, sheet: &str) {
+            self.sheet = sheet.to_string();
+        }
+        fn restart(&mut self) {
+            *self = Recording {
+                restarts: self.restarts + 1,
+                ..Recording::default()
+            };
+        }
+    }
+
+    /// Reads a 300-row report whose progress column holds `progress(i)` on row `i`, with a
+    /// stream or without; returns what was chosen and how many rows the stream had when
+    /// row 150 arrived.
+    fn report(
+        stream: Option<&RefCell<Recording>>,
+        progress: impl Fn(usize) -> Cell,
+    ) -> (Choice, usize) {
+        let mut reader = match stream {
+            Some(stream) => CandidateReader::streaming(stream),
+            None => CandidateReader::default(),
+        };
+        reader.begin_sheet("Báo cáo".into(), false, Vec::new(), 300);
+        reader.row(row(&[
+            "STT",
+            "Nội dung nhiệm vụ",
+            "Kết quả thực hiện",
+            "Tiến độ",
+        ]));
+        let mut midway = 0;
+        for i in 1..300 {
+            let mut cells = row(&[&i.to_string(), &format!("Việc {i}"), "Xong"]);
+            cells.push(progress(i));
+            reader.row(cells);
+            if i == 150 {
+                midway = stream.map_or(0, |s| s.borrow().rows.len());
+            }
+        }
+        (reader.choose().unwrap(), midway)
+    }
+
+    #[test]
+    fn the_first_table_hands_its_rows_on_as_they_are_read() {
+        let percent = |i: usize| Cell::Number((i % 101) as f64);
+        let stream = RefCell::new(Recording::default());
+        let (streamed, midway) = report(Some(&stream), percent);
+        assert!(
+            (140..150).contains(&midway),
+            "rows wait only for the line after: {midway}"
+        );
+        assert!(matches!(streamed.rows, Assembled::Streamed(299)));
+        let (held, _) = report(None, percent);
+        let Assembled::Held(held) = held.rows else {
+            panic!("no stream was given");
+        };
+        let stream = stream.into_inner();
+        assert_eq!(stream.sheet, "Báo cáo");
+        assert_eq!(stream.rows, held.rows);
+        assert_eq!(stream.findings, held.findings);
+        assert_eq!(stream.restarts, 1, "restarted only as it was given");
+    }
+
+    #[test]
+    fn rows_wait_while_the_progress_column_may_hold_fractions() {
+        let stream = RefCell::new(Recording::default());
+        let (_, midway) = report(Some(&stream), |i| Cell::Number((i % 10) as f64 / 10.0));
+        assert_eq!(midway, 0);
+        let stream = stream.into_inner();
+        assert_eq!(stream.rows.len(), 299);
+        assert_eq!(stream.rows[4].progress_percent, Some(50.0));
+    }
+
     #[test]
     fn a_sheet_shorter_than_the_header_search_is_searched_when_it_ends() {
         let mut reader = CandidateReader::default();
