@@ -55,6 +55,7 @@ on_both_backends! {
     a_large_upload_is_stored_as_it_is_answered => a_large_upload_is_stored_as_it_is_answered;
     rows_streamed_from_a_guide_sheet_give_way_to_the_report => rows_streamed_from_a_guide_sheet_give_way_to_the_report;
     rows_streamed_before_a_rejection_are_not_kept => rows_streamed_before_a_rejection_are_not_kept;
+    an_upload_answered_with_counts_stores_the_same_rows => an_upload_answered_with_counts_stores_the_same_rows;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -960,4 +961,64 @@ fn rows_streamed_before_a_rejection_are_not_kept(db: TestDb) {
         submissions::original_bytes(&mut conn, r.submission.id).unwrap(),
         bytes
     );
+}
+
+/// The upload page and batch ingest ask for counts instead of every row: the same rows are
+/// stored, field by field, and the counts say how many, and how many matched.
+fn an_upload_answered_with_counts_stores_the_same_rows(db: TestDb) {
+    let pool = setup(&db);
+    let mut conn = pool.get().unwrap();
+    let bytes = tonghop::bench::generate_report(2_500, 5).unwrap();
+    let answered = pipeline::ingest(
+        &mut conn,
+        &reader(),
+        &upload("13/KH-UBND", "Sở TT&TT", "2023-10", "lon.xlsx", &bytes),
+    )
+    .unwrap();
+    let counted = pipeline::ingest_counting(
+        &mut conn,
+        &reader(),
+        &upload("13/KH-UBND", "Sở TT&TT", "2023-11", "lon.xlsx", &bytes),
+    )
+    .unwrap();
+    assert_eq!(counted.submission.outcome, "processed");
+    assert!(counted.rows.is_empty());
+    assert_eq!(counted.findings, answered.findings);
+    let matched = answered
+        .rows
+        .iter()
+        .filter(|r| r.task_code.is_some())
+        .count();
+    assert!(matched > 0);
+    assert_eq!(
+        counted.counts,
+        pipeline::RowCounts {
+            stored: 2_500,
+            matched
+        }
+    );
+    assert_eq!(answered.counts, counted.counts);
+    let stored = |conn: &mut tonghop::db::DbConnection, id: i64| {
+        submissions::rows_of(conn, id)
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.task_id,
+                    r.sheet,
+                    r.source_row,
+                    r.status,
+                    r.progress_percent,
+                    r.result,
+                    r.difficulties,
+                    r.proposals,
+                    r.match_method,
+                    r.match_score,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let counted_rows = stored(&mut conn, counted.submission.id);
+    assert_eq!(counted_rows.len(), 2_500);
+    assert_eq!(counted_rows, stored(&mut conn, answered.submission.id));
 }

@@ -8,7 +8,7 @@
 use super::{
     layout::{RowSink, TableStream},
     matcher::{self, MatchMethod, TaskRef},
-    pipeline::{MatchOut, RowOut, SourceOut},
+    pipeline::{MatchOut, RowCounts, RowOut, SourceOut},
     store::Keeper,
     table::RawRow,
 };
@@ -27,18 +27,22 @@ pub(crate) struct Normaliser<'p, 'scope, 'env> {
     sheet: String,
     /// The findings about the rows.
     findings: CappedFindings,
-    rows: Vec<RowOut>,
+    /// The rows answered, when they are to be.
+    rows: Option<Vec<RowOut>>,
+    counts: RowCounts,
     keeper: Keeper<'scope, 'env>,
 }
 
 impl<'p, 'scope, 'env> Normaliser<'p, 'scope, 'env> {
     /// A normaliser of the rows of submission `id`, matched against `plan`, built from
-    /// `tasks`, and kept by `keeper`.
+    /// `tasks`, and kept by `keeper`; the rows are answered too if `answer` (otherwise only
+    /// counted).
     pub(crate) fn new(
         id: i64,
         tasks: &'p [(i64, TaskRef)],
         plan: &'p matcher::Plan<'p>,
         keeper: Keeper<'scope, 'env>,
+        answer: bool,
     ) -> Self {
         Normaliser {
             id,
@@ -47,7 +51,8 @@ impl<'p, 'scope, 'env> Normaliser<'p, 'scope, 'env> {
             matching: plan.matching(),
             sheet: String::new(),
             findings: CappedFindings::new(finding::MAX_ROW_FINDINGS),
-            rows: Vec::new(),
+            rows: answer.then(Vec::new),
+            counts: RowCounts::default(),
             keeper,
         }
     }
@@ -55,27 +60,35 @@ impl<'p, 'scope, 'env> Normaliser<'p, 'scope, 'env> {
     /// The rows of a table laid out beforehand.
     pub(crate) fn feed(&mut self, sheet: &str, rows: Vec<RawRow>) {
         self.begin(sheet);
-        self.rows.reserve_exact(rows.len());
+        if let Some(answered) = &mut self.rows {
+            answered.reserve_exact(rows.len());
+        }
         for row in rows {
             self.row(row);
         }
     }
 
-    /// Every row is in: the rows answered, and every finding, `before` (about the upload
-    /// and the table) first. The keeper is handed back to store the outcome.
+    /// Every row is in: the rows answered (if they were to be), their counts, and every
+    /// finding, `before` (about the upload and the table) first. The keeper is handed back
+    /// to store the outcome.
     pub(crate) fn finish(
         self,
         before: Vec<Finding>,
-    ) -> (Vec<RowOut>, Vec<Finding>, Keeper<'scope, 'env>) {
+    ) -> (Vec<RowOut>, RowCounts, Vec<Finding>, Keeper<'scope, 'env>) {
         let mut findings = self.findings;
         findings.extend(before);
         findings.extend(self.matching.finish());
-        if self.rows.is_empty() {
+        if self.counts.stored == 0 {
             findings.push(Finding::warning(
                 "Bảng báo cáo không có dòng nhiệm vụ nào; hãy điền kết quả vào các dòng dưới dòng tiêu đề cột.",
             ));
         }
-        (self.rows, findings.finish(), self.keeper)
+        (
+            self.rows.unwrap_or_default(),
+            self.counts,
+            findings.finish(),
+            self.keeper,
+        )
     }
 
     /// Gives up every row so far, stored or not: the keeper is handed back to store a
@@ -87,26 +100,37 @@ impl<'p, 'scope, 'env> Normaliser<'p, 'scope, 'env> {
 }
 
 impl RowSink for Normaliser<'_, '_, '_> {
-    fn row(&mut self, row: RawRow) {
+    fn row(&mut self, mut row: RawRow) {
         let mut m = self.matching.row(&row);
         self.findings.extend(std::mem::take(&mut m.findings));
         let task = m.task.and_then(|i| self.tasks.get(i));
         let method = method_name(m.method);
         let score = shown_score(m.score);
-        self.keeper.keep(NewReportRow {
+        self.counts.stored += 1;
+        self.counts.matched += usize::from(task.is_some());
+        // The texts are moved into the row stored unless the row is answered too.
+        let text = |text: &mut String| match self.rows {
+            Some(_) => text.clone(),
+            None => std::mem::take(text),
+        };
+        let stored = NewReportRow {
             submission_id: self.id,
             task_id: task.map(|(id, _)| *id),
             sheet: self.sheet.clone(),
             source_row: row.source_row as i32,
             status: row.status.map(|s| s.as_str().to_string()),
             progress_percent: row.progress_percent.map(|p| p.round() as i32),
-            result: row.result.clone(),
-            difficulties: row.difficulties.clone(),
-            proposals: row.proposals.clone(),
+            result: text(&mut row.result),
+            difficulties: text(&mut row.difficulties),
+            proposals: text(&mut row.proposals),
             match_method: method.map(str::to_string),
             match_score: Some((score * 1000.0).round() as i32),
-        });
-        self.rows.push(RowOut {
+        };
+        self.keeper.keep(stored);
+        let Some(answered) = &mut self.rows else {
+            return;
+        };
+        answered.push(RowOut {
             task_code: task.map(|(_, t)| t.code.clone()),
             status: row.status.map(|s| s.as_str().to_string()),
             progress_percent: row.progress_percent,
@@ -137,7 +161,8 @@ impl TableStream for Normaliser<'_, '_, '_> {
     fn restart(&mut self) {
         self.matching = self.plan.matching();
         self.findings = CappedFindings::new(finding::MAX_ROW_FINDINGS);
-        self.rows = Vec::new();
+        self.rows = self.rows.as_ref().map(|_| Vec::new());
+        self.counts = RowCounts::default();
         self.keeper.restart();
     }
 }

@@ -64,8 +64,32 @@ pub struct Upload<'a> {
 #[derive(Debug, Serialize)]
 pub struct IngestResult {
     pub submission: SubmissionInfo,
+    /// Every row stored, as answered; empty when the caller asked for counts only
+    /// ([`RowsBack::Counts`]).
     pub rows: Vec<RowOut>,
     pub findings: Vec<Finding>,
+    /// How many rows were stored, and how many of them matched a task of the plan (also
+    /// when `rows` is not returned).
+    #[serde(skip)]
+    pub counts: RowCounts,
+}
+
+/// How many rows an upload stored, and how many of them matched a task.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub stored: usize,
+    pub matched: usize,
+}
+
+/// What the caller gets back of an upload's rows. A 100k-row upload's answered rows take
+/// ~45 MB: a caller that shows a summary (the upload page, batch ingest) asks for counts and
+/// the upload's memory stays that of the rows in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsBack {
+    /// Every row, as answered (the JSON of DESIGN §5).
+    All,
+    /// How many rows, and how many matched ([`IngestResult::counts`]); `rows` is empty.
+    Counts,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,13 +184,22 @@ pub fn resolve_agency(
     Ok((current, findings))
 }
 
-/// Runs the whole pipeline for one upload.
+/// Runs the whole pipeline for one upload, answering with every row.
 pub fn ingest(
     conn: &mut DbConnection,
     reader: &Reader,
     upload: &Upload,
 ) -> AppResult<IngestResult> {
-    ingest_read(conn, reader, upload, None)
+    ingest_read(conn, reader, upload, None, RowsBack::All)
+}
+
+/// [`ingest`], answering with the rows' counts only (see [`RowsBack`]).
+pub fn ingest_counting(
+    conn: &mut DbConnection,
+    reader: &Reader,
+    upload: &Upload,
+) -> AppResult<IngestResult> {
+    ingest_read(conn, reader, upload, None, RowsBack::Counts)
 }
 
 /// A workbook read by the isolated reader and laid out: its report table, or why it has none.
@@ -175,11 +208,13 @@ pub type LaidOut = ReadOutcome<Result<ReportTable, layout::LayoutError>>;
 /// [`ingest`] for an upload whose bytes were already read by the isolated reader and laid out
 /// (batch ingest reads a file's header block, which the layout locates, to find its agency):
 /// `read` is that result, used instead of reading and laying out the same bytes again.
+/// `back` says what the answer holds of the rows.
 pub fn ingest_read(
     conn: &mut DbConnection,
     reader: &Reader,
     upload: &Upload,
     read: Option<Result<LaidOut, read::ReadError>>,
+    back: RowsBack,
 ) -> AppResult<IngestResult> {
     let begun = std::time::Instant::now();
     let period = Month::parse(upload.period).ok_or_else(|| {
@@ -221,7 +256,7 @@ pub fn ingest_read(
         duplicate: stored.duplicate,
     };
     if stored.duplicate {
-        return earlier_result(conn, &stored, findings, info);
+        return earlier_result(conn, &stored, findings, info, back);
     }
     tracing::debug!(
         elapsed_us = begun.elapsed().as_micros() as u64,
@@ -240,7 +275,13 @@ pub fn ingest_read(
     };
     std::thread::scope(|scope| {
         let keeper = store::Keeper::new(scope, conn, stored.id);
-        let normaliser = RefCell::new(Normaliser::new(stored.id, &tasks, &plan_index, keeper));
+        let normaliser = RefCell::new(Normaliser::new(
+            stored.id,
+            &tasks,
+            &plan_index,
+            keeper,
+            back == RowsBack::All,
+        ));
         // A workbook read here is laid out as it is decoded, and its rows are matched and
         // stored as they are laid out: neither its grid nor its table is ever held whole.
         let read = read.unwrap_or_else(|| {
@@ -269,6 +310,7 @@ pub fn ingest_read(
                     submission: info("rejected", &stored),
                     rows: Vec::new(),
                     findings,
+                    counts: RowCounts::default(),
                 });
             }
         };
@@ -277,19 +319,20 @@ pub fn ingest_read(
             stage("matched");
         }
         findings.extend(table.findings);
-        let (rows, findings, keeper) = normaliser.finish(findings);
+        let (rows, counts, findings, keeper) = normaliser.finish(findings);
         let json = serde_json::to_string(&findings).expect("findings serialise");
         keeper.processed(&json)?;
         tracing::debug!(
             elapsed_us = started.elapsed().as_micros() as u64,
             resident_mb = ?crate::memory::resident_mb(),
-            rows = rows.len(),
+            rows = counts.stored,
             "ingest: stored"
         );
         Ok(IngestResult {
             submission: info("processed", &stored),
             rows,
             findings,
+            counts,
         })
     })
 }
@@ -347,6 +390,7 @@ fn earlier_result(
     stored: &StoredOriginal,
     mut findings: Vec<Finding>,
     info: impl Fn(&str, &StoredOriginal) -> SubmissionInfo,
+    back: RowsBack,
 ) -> AppResult<IngestResult> {
     let submission = submissions::get(conn, stored.id)?;
     let earlier: Vec<Finding> = serde_json::from_str(&submission.findings).unwrap_or_default();
@@ -382,10 +426,19 @@ fn earlier_result(
                 row: r.source_row as u32,
             },
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let counts = RowCounts {
+        stored: rows.len(),
+        matched: rows.iter().filter(|r| r.task_code.is_some()).count(),
+    };
     Ok(IngestResult {
         submission: info(&submission.outcome, stored),
-        rows,
+        rows: if back == RowsBack::All {
+            rows
+        } else {
+            Vec::new()
+        },
         findings,
+        counts,
     })
 }

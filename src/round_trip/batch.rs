@@ -412,6 +412,7 @@ fn one_file(conn: &mut DbConnection, context: &Context, path: &Path) -> FileRepo
             uploaded_by: None,
         },
         read_once,
+        pipeline::RowsBack::Counts,
     );
     let mut report = FileReport::new(name.clone(), Outcome::Failed);
     report.source = guess.source;
@@ -439,8 +440,8 @@ fn one_file(conn: &mut DbConnection, context: &Context, path: &Path) -> FileRepo
             report.agency = Some(result.submission.agency.clone());
             report.submission_id = Some(result.submission.id);
             report.version = Some(result.submission.version);
-            report.rows = result.rows.len();
-            report.matched = result.rows.iter().filter(|r| r.task_code.is_some()).count();
+            report.rows = result.counts.stored;
+            report.matched = result.counts.matched;
             report.findings = result.findings;
         }
         Err(e) => {

@@ -12,7 +12,7 @@
 //!   every upload slower; first-come-first-served keeps the deadline-day tail short (p99
 //!   near the mean wait) instead of letting the pool's waiters race.
 //! - [`store`]: the plan must be active and the agency must have tasks in it; then
-//!   [`pipeline::ingest`] (isolated reader, matching, storing) and an audit entry, on the
+//!   [`pipeline::ingest_read`] (isolated reader, matching, storing) and an audit entry, on the
 //!   blocking pool.
 
 use actix_web::{web, HttpRequest};
@@ -25,7 +25,7 @@ use crate::{
     commands::ingest::content_type_of,
     db::{agencies, audit, listings, DbConnection},
     error::{AppError, AppResult},
-    ingest::pipeline::{self, IngestResult, Reader, Upload},
+    ingest::pipeline::{self, IngestResult, Reader, RowsBack, Upload},
 };
 
 /// Runs blocking ingest work when its turn comes (see the module doc).
@@ -140,6 +140,9 @@ pub struct Intake<'a> {
     pub actor: &'a audit::Actor,
     /// The audit action: `submission.upload` (page) or `api.submission.upload`.
     pub action: &'a str,
+    /// What the answer holds of the rows: the API answers with every row, the page only
+    /// links to the submission.
+    pub rows: RowsBack,
 }
 
 /// Stores and processes the upload for an active plan in which the agency has tasks.
@@ -159,7 +162,7 @@ pub fn store(conn: &mut DbConnection, reader: &Reader, intake: &Intake) -> AppRe
     if intake.bytes.is_empty() {
         return Err(AppError::BadRequest("Tệp đã chọn trống (0 byte).".into()));
     }
-    let result = pipeline::ingest(
+    let result = pipeline::ingest_read(
         conn,
         reader,
         &Upload {
@@ -171,6 +174,8 @@ pub fn store(conn: &mut DbConnection, reader: &Reader, intake: &Intake) -> AppRe
             bytes: intake.bytes,
             uploaded_by: Some(intake.uploaded_by),
         },
+        None,
+        intake.rows,
     )?;
     audit::record(
         conn,

@@ -27,7 +27,7 @@ use crate::{
     db::{agencies, audit, plans, submissions, users::Role, DbConnection},
     domain::finding::Finding,
     error::{AppError, AppResult},
-    ingest::pipeline::Reader,
+    ingest::pipeline::{Reader, RowsBack},
 };
 
 /// File name used when the request does not send one.
@@ -82,6 +82,7 @@ pub async fn upload(
                 uploaded_by: user.user_id,
                 actor: &actor,
                 action: "api.submission.upload",
+                rows: RowsBack::All,
             },
         )
     })

@@ -14,7 +14,7 @@ use super::super::{
     page::{see_other, PageError, PageResult},
     AppState,
 };
-use crate::ingest::pipeline::Reader;
+use crate::ingest::pipeline::{Reader, RowsBack};
 
 #[post("/van-thu/gui")]
 pub async fn upload(
@@ -53,6 +53,7 @@ pub async fn upload(
                 uploaded_by: user_id,
                 actor: &actor,
                 action: "submission.upload",
+                rows: RowsBack::Counts,
             },
         )
     })
