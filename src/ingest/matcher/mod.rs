@@ -115,8 +115,10 @@ pub const TEXT_WORK_BUDGET: u64 = 25_000_000;
 /// each, so a report of 100k distinct texts does not keep 100k of them.
 const REMEMBERED_TEXTS: usize = 4096;
 
-/// Distinct rows (number, task text and headings) whose match is remembered.
+/// Distinct rows (number, task text and headings) whose match is remembered, and the bytes
+/// of text they may hold (a cell holds up to 32,767 characters).
 const REMEMBERED_ROWS: usize = 4096;
+const REMEMBERED_ROW_BYTES: usize = 4 << 20;
 
 /// The rows' matches, in row order, and what concerns the report as a whole.
 pub struct Matched {
@@ -179,6 +181,8 @@ pub struct Matching<'p> {
     /// what is said across rows. A large report repeats its rows' codes and texts, and the
     /// same number, text and headings always match the same way.
     seen: HashMap<u64, (Seen, RowMatch)>,
+    /// Bytes of text `seen` holds.
+    seen_bytes: usize,
     first_row_of: HashMap<usize, u32>,
     codes_only_from: Option<u32>,
 }
@@ -192,6 +196,7 @@ impl<'p> Matching<'p> {
                 ..Memo::default()
             },
             seen: HashMap::new(),
+            seen_bytes: 0,
             first_row_of: HashMap::new(),
             codes_only_from: None,
         }
@@ -206,10 +211,13 @@ impl<'p> Matching<'p> {
             }
         }
         let m = match_row(self.plan, row, &mut self.memo);
-        if self.seen.len() >= REMEMBERED_ROWS {
+        let seen = Seen::of(row);
+        if self.seen.len() >= REMEMBERED_ROWS || self.seen_bytes >= REMEMBERED_ROW_BYTES {
             self.seen.clear();
+            self.seen_bytes = 0;
         }
-        self.seen.insert(key, (Seen::of(row), m.clone()));
+        self.seen_bytes += seen.bytes();
+        self.seen.insert(key, (seen, m.clone()));
         m
     }
 
@@ -288,6 +296,17 @@ impl Seen {
         row.task_text.hash(&mut hasher);
         row.context.hash(&mut hasher);
         hasher.finish()
+    }
+
+    /// Bytes of text held.
+    fn bytes(&self) -> usize {
+        self.number.len()
+            + self.task_text.len()
+            + self
+                .context
+                .iter()
+                .map(|h| h.number.len() + h.text.len())
+                .sum::<usize>()
     }
 
     fn is(&self, row: &RawRow) -> bool {

@@ -1175,3 +1175,38 @@ fn text_comparison_stops_at_its_budget_and_codes_still_match() {
     );
     assert_eq!(capped.findings[0].row, None);
 }
+
+#[test]
+fn rows_matched_in_one_report_match_as_they_would_alone() {
+    // Bare STT numbers repeat under every group heading: the remembered matches must tell
+    // the same number under different headings apart. Each row comes twice.
+    let tasks = bg_tasks();
+    let cases = bare_stt_cases_two_level();
+    let rows: Vec<RawRow> = cases
+        .iter()
+        .chain(&cases)
+        .enumerate()
+        .map(|(i, c)| RawRow {
+            source_row: i as u32 + 2,
+            number: c.number.clone(),
+            task_text: c.text.clone(),
+            context: c.context.clone(),
+            ..RawRow::default()
+        })
+        .collect();
+    let together = match_rows(&rows, &tasks).rows;
+    let mut distinct_tasks = std::collections::HashSet::new();
+    for (row, m) in rows.iter().zip(&together) {
+        let alone = match_rows(std::slice::from_ref(row), &tasks).rows.remove(0);
+        assert_eq!((m.task, m.method), (alone.task, alone.method), "{row:?}");
+        // Remembered text scores may differ in the last bit from scores computed afresh.
+        assert!((m.score - alone.score).abs() < 1e-9, "{row:?}");
+        distinct_tasks.insert(m.task);
+    }
+    assert!(distinct_tasks.len() > 5, "{distinct_tasks:?}");
+    let second = &together[cases.len()..];
+    assert!(second.iter().filter(|m| m.task.is_some()).all(|m| m
+        .findings
+        .iter()
+        .any(|f| f.message.contains("đã được báo cáo ở dòng"))));
+}
