@@ -321,31 +321,21 @@ fn report_rows_keep_their_keys(db: TestDb) {
     let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
         .unwrap()
         .unwrap();
-    let row = |submission_id: i64, task_id: Option<i64>| submissions::NewReportRow {
-        submission_id,
-        task_id,
-        sheet: "Báo cáo".into(),
-        source_row: 6,
-        status: None,
-        progress_percent: None,
-        result: "Kết quả".into(),
-        difficulties: String::new(),
-        proposals: String::new(),
-        match_method: None,
-        match_score: None,
-    };
     let demo_rows = count_rows(&mut conn);
     let kept = store_submission(&mut conn, plan.id, agency.id, "2023-05");
     let dropped = store_submission(&mut conn, plan.id, agency.id, "2023-06");
-    let good = [row(kept, Some(tasks[0].id)), row(kept, None)];
+    let good = [report_row(kept, Some(tasks[0].id)), report_row(kept, None)];
     submissions::insert_rows(&mut conn, &good).unwrap();
-    submissions::insert_rows(&mut conn, &[row(dropped, Some(tasks[1].id))]).unwrap();
+    submissions::insert_rows(&mut conn, &[report_row(dropped, Some(tasks[1].id))]).unwrap();
     assert_eq!(count_rows(&mut conn), demo_rows + 3);
 
     let missing = i64::MAX - 7;
     for bad in [
-        vec![row(kept, Some(tasks[0].id)), row(missing, None)],
-        vec![row(kept, None), row(kept, Some(missing))],
+        vec![
+            report_row(kept, Some(tasks[0].id)),
+            report_row(missing, None),
+        ],
+        vec![report_row(kept, None), report_row(kept, Some(missing))],
     ] {
         let refused = submissions::insert_rows(&mut conn, &bad);
         assert!(is_key_violation(refused), "{bad:?}");
@@ -415,19 +405,6 @@ fn rows_of_uploads_left_unfinished_are_swept(db: TestDb) {
     let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
         .unwrap()
         .unwrap();
-    let row = |submission_id: i64| submissions::NewReportRow {
-        submission_id,
-        task_id: None,
-        sheet: "Báo cáo".into(),
-        source_row: 6,
-        status: None,
-        progress_percent: None,
-        result: "Kết quả".into(),
-        difficulties: String::new(),
-        proposals: String::new(),
-        match_method: None,
-        match_score: None,
-    };
     let long_ago = tonghop::db::now_utc() - chrono::TimeDelta::hours(3);
     let abandoned = store_submission(&mut conn, plan.id, agency.id, "2023-05");
     submissions::set_uploaded_at(&mut conn, abandoned, long_ago).unwrap();
@@ -436,7 +413,7 @@ fn rows_of_uploads_left_unfinished_are_swept(db: TestDb) {
     submissions::set_uploaded_at(&mut conn, processed, long_ago).unwrap();
     submissions::set_outcome(&mut conn, processed, "processed", None, "[]").unwrap();
     for id in [abandoned, reading, processed] {
-        submissions::insert_rows(&mut conn, &[row(id), row(id)]).unwrap();
+        submissions::insert_rows(&mut conn, &[report_row(id, None), report_row(id, None)]).unwrap();
     }
     let shown = |conn: &mut tonghop::db::DbConnection, id: i64| {
         let submission = submissions::get(conn, id).unwrap();
@@ -452,6 +429,23 @@ fn rows_of_uploads_left_unfinished_are_swept(db: TestDb) {
     assert_eq!(submissions::rows_of(&mut conn, reading).unwrap().len(), 2);
     assert_eq!(submissions::rows_of(&mut conn, processed).unwrap().len(), 2);
     assert_eq!(pipeline::sweep_abandoned_rows(&mut conn).unwrap(), 0);
+}
+
+/// A report row of `submission_id` on `task_id`.
+fn report_row(submission_id: i64, task_id: Option<i64>) -> submissions::NewReportRow {
+    submissions::NewReportRow {
+        submission_id,
+        task_id,
+        sheet: "Báo cáo".into(),
+        source_row: 6,
+        status: None,
+        progress_percent: None,
+        result: "Kết quả".into(),
+        difficulties: String::new(),
+        proposals: String::new(),
+        match_method: None,
+        match_score: None,
+    }
 }
 
 /// A new submission of `period` whose original is the period's text: its id.

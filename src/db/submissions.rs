@@ -231,15 +231,7 @@ pub fn insert_batches<B: AsRef<[NewReportRow]>>(
     conn: &mut DbConnection,
     next: &mut dyn FnMut() -> Option<B>,
 ) -> AppResult<()> {
-    match conn {
-        DbConnection::Sqlite(c) => {
-            while let Some(batch) = next() {
-                insert_chunks(c, batch.as_ref())?;
-            }
-            Ok(())
-        }
-        DbConnection::Postgresql(c) => super::pg_copy::copy_batches(c, next),
-    }
+    store_batches(conn, next, false)
 }
 
 /// [`insert_batches`], each batch committed as it is stored: on SQLite a short transaction
@@ -252,10 +244,23 @@ pub fn insert_batches_committed<B: AsRef<[NewReportRow]>>(
     conn: &mut DbConnection,
     next: &mut dyn FnMut() -> Option<B>,
 ) -> AppResult<()> {
+    store_batches(conn, next, true)
+}
+
+/// The batches `next` gives, on SQLite each in a transaction of its own if `each_committed`.
+fn store_batches<B: AsRef<[NewReportRow]>>(
+    conn: &mut DbConnection,
+    next: &mut dyn FnMut() -> Option<B>,
+    each_committed: bool,
+) -> AppResult<()> {
     match conn {
         DbConnection::Sqlite(c) => {
             while let Some(batch) = next() {
-                c.transaction(|c| insert_chunks(c, batch.as_ref()))?;
+                if each_committed {
+                    c.transaction(|c| insert_chunks(c, batch.as_ref()))?;
+                } else {
+                    insert_chunks(c, batch.as_ref())?;
+                }
             }
             Ok(())
         }

@@ -851,9 +851,9 @@ struct Outcome {
     expected_none: bool,
 }
 
-fn run(cases: &[Case], tasks: &[TaskRef]) -> Vec<Outcome> {
-    let rows: Vec<RawRow> = cases
-        .iter()
+/// The cases as the rows of one report, from row 2.
+fn rows_of<'a>(cases: impl Iterator<Item = &'a Case>) -> Vec<RawRow> {
+    cases
         .enumerate()
         .map(|(i, c)| RawRow {
             source_row: i as u32 + 2,
@@ -862,7 +862,11 @@ fn run(cases: &[Case], tasks: &[TaskRef]) -> Vec<Outcome> {
             context: c.context.clone(),
             ..RawRow::default()
         })
-        .collect();
+        .collect()
+}
+
+fn run(cases: &[Case], tasks: &[TaskRef]) -> Vec<Outcome> {
+    let rows = rows_of(cases.iter());
     // One row per call: the duplicate rule would otherwise flag every second variant.
     rows.iter()
         .zip(cases)
@@ -1182,18 +1186,7 @@ fn rows_matched_in_one_report_match_as_they_would_alone() {
     // the same number under different headings apart. Each row comes twice.
     let tasks = bg_tasks();
     let cases = bare_stt_cases_two_level();
-    let rows: Vec<RawRow> = cases
-        .iter()
-        .chain(&cases)
-        .enumerate()
-        .map(|(i, c)| RawRow {
-            source_row: i as u32 + 2,
-            number: c.number.clone(),
-            task_text: c.text.clone(),
-            context: c.context.clone(),
-            ..RawRow::default()
-        })
-        .collect();
+    let rows = rows_of(cases.iter().chain(&cases));
     let together = match_rows(&rows, &tasks).rows;
     let mut distinct_tasks = std::collections::HashSet::new();
     for (row, m) in rows.iter().zip(&together) {
