@@ -8,6 +8,8 @@
 
 mod assembly;
 
+use std::sync::LazyLock;
+
 use self::assembly::Assembler;
 use super::{
     cells,
@@ -15,7 +17,7 @@ use super::{
     numbering, RowSink,
 };
 use crate::{
-    domain::fold::{fold, fold_prefix, folded_first_char},
+    domain::fold::{fold, fold_is_one_of, fold_starts_with_any, Phrases},
     ingest::{
         grid::{Cell, Sheet},
         table::{ColumnRole, ReportedStatus},
@@ -401,27 +403,13 @@ const SIGNATURE: &[&str] = &[
     "ky dong dau",
 ];
 const SIGNATURE_ALONE: &[&str] = &["giam doc", "pho giam doc", "chu tich", "truong phong"];
-/// First letters of every entry of [`SIGNATURE`] and [`SIGNATURE_ALONE`].
-const SIGNATURE_FIRST: &str = "nltxkqgpc";
-/// Bytes of a fold that decide whether it starts with a phrase of [`SIGNATURE`] or
-/// [`SIGNATURE_ALONE`]: the longest of them.
-const SIGNATURE_HEAD: usize = longest(&[SIGNATURE, SIGNATURE_ALONE]);
-
-const fn longest(lists: &[&[&str]]) -> usize {
-    let mut max = 0;
-    let mut i = 0;
-    while i < lists.len() {
-        let mut j = 0;
-        while j < lists[i].len() {
-            if lists[i][j].len() > max {
-                max = lists[i][j].len();
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    max
-}
+/// What a signature cell's fold starts with: an entry of [`SIGNATURE`] or [`SIGNATURE_ALONE`].
+static SIGNATURE_OPENINGS: LazyLock<Phrases> =
+    LazyLock::new(|| Phrases::new(SIGNATURE.iter().chain(SIGNATURE_ALONE).copied()));
+/// What the lead of a total row starts with.
+static TOTAL_OPENINGS: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(["tong", "cong"]));
+/// What the lead of a footnote row starts with.
+static FOOTNOTE_OPENINGS: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(["ghi chu", "luu y"]));
 
 fn is_signature(sheet: &Sheet, row: usize) -> bool {
     let Some(cells) = sheet.rows.get(row) else {
@@ -432,16 +420,9 @@ fn is_signature(sheet: &Sheet, row: usize) -> bool {
         let Cell::Text(text) = cell else {
             return false;
         };
-        if !folded_first_char(text).is_some_and(|c| SIGNATURE_FIRST.contains(c)) {
-            return false;
-        }
-        // Every phrase is a start of the fold: a long cell is folded whole only then.
-        let head = fold_prefix(text, SIGNATURE_HEAD);
-        if !SIGNATURE
-            .iter()
-            .chain(SIGNATURE_ALONE)
-            .any(|s| head.starts_with(s))
-        {
+        // Every phrase is a start of the fold, which is folded only as far as some phrase
+        // still starts with it, and whole only when it starts with one.
+        if !fold_starts_with_any(text, &SIGNATURE_OPENINGS) {
             return false;
         }
         let folded = fold(text);
@@ -462,17 +443,8 @@ fn is_header_copy(sheet: &Sheet, row: usize, header: &Header) -> bool {
         .columns
         .iter()
         .filter(|c| {
-            let text = sheet.shown(row, c.col).text();
-            let Some(first) = folded_first_char(&text) else {
-                return false;
-            };
-            if !c.keys.iter().any(|k| k.starts_with(first)) {
-                return false;
-            }
-            // A fold longer than every key is none of them: stop folding there.
-            let longest = c.keys.iter().map(String::len).max().unwrap_or(0);
-            let folded = fold_prefix(&text, longest + 1);
-            !folded.is_empty() && folded.len() <= longest && c.keys.contains(&folded)
+            // Folded only as far as a key of the column still starts with it.
+            fold_is_one_of(&sheet.shown(row, c.col).text(), &c.keys)
         })
         .count();
     same >= 2 && same * 2 >= header.columns.len()
@@ -489,8 +461,7 @@ fn is_total(line: &Line) -> bool {
         &line.number
     };
     // Each case starts with "tong" or "cong": other leads (most task texts) are not folded.
-    let head = fold_prefix(lead, 4);
-    if !(head.starts_with("tong") || head.starts_with("cong")) {
+    if !fold_starts_with_any(lead, &TOTAL_OPENINGS) {
         return false;
     }
     let folded = fold(lead);
@@ -508,8 +479,7 @@ fn is_footnote(line: &Line) -> bool {
     } else {
         &line.number
     };
-    let head = fold_prefix(lead, 7);
-    if !(head.starts_with("ghi chu") || head.starts_with("luu y")) {
+    if !fold_starts_with_any(lead, &FOOTNOTE_OPENINGS) {
         return false;
     }
     let folded = fold(lead);
