@@ -66,19 +66,37 @@ pub fn cleans_to_nothing(text: &str) -> bool {
 }
 
 /// True when [`clean_text`] would return `text` unchanged because it is one line of words
-/// separated by single spaces (the common case, checked without allocating).
+/// separated by single spaces (the common case, checked without allocating). Read byte by
+/// byte: only the lead bytes of the few blank or invisible characters beyond ASCII
+/// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000, U+FEFF) send a character to the Unicode
+/// table; Vietnamese letters never do.
 fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut previous_space = true;
-    for c in text.chars() {
-        if c == ' ' {
-            if previous_space {
-                return false;
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' => {
+                if previous_space {
+                    return false;
+                }
+                previous_space = true;
             }
-            previous_space = true;
-        } else if is_blank_or_invisible(c) {
-            return false;
-        } else {
-            previous_space = false;
+            0x00..=0x7F if b.is_ascii_whitespace() || b == 0x0B => return false,
+            // Continuation bytes: part of a character already looked at.
+            0x80..=0xBF => {}
+            0xC2 | 0xE2 | 0xE3 | 0xEF => {
+                let c = text[at..]
+                    .chars()
+                    .next()
+                    .expect("a lead byte starts a character");
+                if is_blank_or_invisible(c) {
+                    return false;
+                }
+                previous_space = false;
+            }
+            // U+1000–U+1FFF: Latin Extended Additional (most Vietnamese letters), and U+1680.
+            0xE1 if bytes.get(at + 1..at + 3) == Some(&[0x9A, 0x80]) => return false,
+            _ => previous_space = false,
         }
     }
     !previous_space || text.is_empty()
@@ -572,6 +590,35 @@ mod tests {
 
     fn text(s: &str) -> Cell {
         Cell::Text(s.into())
+    }
+
+    #[test]
+    fn clean_is_told_byte_by_byte_as_character_by_character() {
+        let by_chars = |text: &str| {
+            let mut previous_space = true;
+            for c in text.chars() {
+                if c == ' ' {
+                    if previous_space {
+                        return false;
+                    }
+                    previous_space = true;
+                } else if is_blank_or_invisible(c) {
+                    return false;
+                } else {
+                    previous_space = false;
+                }
+            }
+            !previous_space || text.is_empty()
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [format!("a{c}b"), format!("{c}"), format!("a {c}")] {
+                assert_eq!(is_clean(&text), by_chars(&text), "U+{:04X}", c as u32);
+            }
+        }
+        assert!(super::is_clean("Triển khai Đề án 06"));
+        assert!(!super::is_clean("Triển\u{1680}khai"));
+        assert!(!super::is_clean("Triển\u{00A0}khai"));
+        assert!(!super::is_clean("Triển\u{200B}khai"));
     }
 
     #[test]
