@@ -184,6 +184,9 @@ pub struct Matching<'p> {
     /// Bytes of text `seen` holds.
     seen_bytes: usize,
     first_row_of: HashMap<usize, u32>,
+    /// The finding that a task is not the agency's, by task: written once per task, since a
+    /// report may give such a task on many rows.
+    not_assigned: HashMap<usize, Finding>,
     codes_only_from: Option<u32>,
 }
 
@@ -198,6 +201,7 @@ impl<'p> Matching<'p> {
             seen: HashMap::new(),
             seen_bytes: 0,
             first_row_of: HashMap::new(),
+            not_assigned: HashMap::new(),
             codes_only_from: None,
         }
     }
@@ -231,11 +235,14 @@ impl<'p> Matching<'p> {
         if let Some(pos) = m.task {
             let task = &tasks[pos];
             if task.assigned.is_none() {
-                m.findings.push(Finding::info(format!(
-                    "Nhiệm vụ {} ({}) không được giao cho đơn vị theo kế hoạch (không chủ trì, không phối hợp); dòng vẫn được ghi nhận. Nếu ghi nhầm mã hoặc nội dung, hãy sửa lại; nếu không, có thể bỏ dòng này.",
-                    task.code,
-                    quote(&task.title)
-                )));
+                let finding = self.not_assigned.entry(pos).or_insert_with(|| {
+                    Finding::info(format!(
+                        "Nhiệm vụ {} ({}) không được giao cho đơn vị theo kế hoạch (không chủ trì, không phối hợp); dòng vẫn được ghi nhận. Nếu ghi nhầm mã hoặc nội dung, hãy sửa lại; nếu không, có thể bỏ dòng này.",
+                        task.code,
+                        quote(&task.title)
+                    ))
+                });
+                m.findings.push(finding.clone());
             }
             match self.first_row_of.get(&pos) {
                 Some(first) => m.findings.push(Finding::warning(format!(
