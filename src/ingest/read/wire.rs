@@ -335,14 +335,9 @@ impl<R: Read> In<R> {
     /// The next `n` bytes, read straight into their own vector.
     fn bytes(&mut self, n: usize) -> Decoded<Vec<u8>> {
         self.claim(n)?;
-        let mut v = Vec::with_capacity(n);
-        let got = (&mut self.reader)
-            .take(n as u64)
-            .read_to_end(&mut v)
-            .map_err(DecodeError::Io)?;
-        if got != n {
-            return Err(DecodeError::Io(io::ErrorKind::UnexpectedEof.into()));
-        }
+        // Claimed against the answer's cap first, so `n` is bounded before it is allocated.
+        let mut v = vec![0; n];
+        self.reader.read_exact(&mut v).map_err(DecodeError::Io)?;
         Ok(v)
     }
     fn str(&mut self) -> Decoded<String> {
