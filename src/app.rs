@@ -24,11 +24,7 @@ impl Application {
     /// Opens the database (running pending migrations), binds the listen address and
     /// prepares the server. Must be called inside an actix system.
     pub fn build(config: Config) -> AppResult<Application> {
-        let db = open_database(&config)?;
-        let swept = crate::ingest::pipeline::sweep_abandoned_rows(&mut *db.get()?)?;
-        if swept > 0 {
-            tracing::info!(rows = swept, "deleted the rows of uploads left unfinished");
-        }
+        let db = open_database_for_uploads(&config)?;
         let addr = config.listen_addr()?;
         let listener = TcpListener::bind(addr).map_err(|e| {
             AppError::Config(format!(
@@ -79,6 +75,18 @@ pub fn open_database(config: &Config) -> AppResult<Db> {
     let applied = migrations::run_pending(&mut *db.get()?)?;
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied database migrations");
+    }
+    Ok(db)
+}
+
+/// [`open_database`] for a process that stores uploads (the service, `tonghop ingest`,
+/// `tonghop ingest-dir`): also deletes the rows that uploads a crash left unfinished had
+/// stored as they read ([`crate::ingest::pipeline::sweep_abandoned_rows`]).
+pub fn open_database_for_uploads(config: &Config) -> AppResult<Db> {
+    let db = open_database(config)?;
+    let swept = crate::ingest::pipeline::sweep_abandoned_rows(&mut *db.get()?)?;
+    if swept > 0 {
+        tracing::info!(rows = swept, "deleted the rows of uploads left unfinished");
     }
     Ok(db)
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    app::{open_database, Application},
+    app::{open_database, open_database_for_uploads, Application},
     commands,
     config::Config,
     db::migrations,
@@ -364,7 +364,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
             period,
             json,
         } => {
-            let db = open_database(&config)?;
+            let db = open_database_for_uploads(&config)?;
             let processed =
                 commands::ingest::run(&db, &config, &file, &plan, &agency, &period, json)?;
             if !processed {
@@ -378,7 +378,7 @@ pub fn run(cli: Cli) -> AppResult<()> {
             period,
             json,
         } => {
-            let db = open_database(&config)?;
+            let db = open_database_for_uploads(&config)?;
             let all_stored = commands::ingest_dir::run(&db, &config, &dir, &plan, &period, json)?;
             if !all_stored {
                 std::process::exit(2);

@@ -424,7 +424,11 @@ fn rows_of_uploads_left_unfinished_are_swept(db: TestDb) {
     assert_eq!(shown(&mut conn, reading), 0, "not processed yet");
     assert_eq!(shown(&mut conn, processed), 2);
 
-    assert_eq!(pipeline::sweep_abandoned_rows(&mut conn).unwrap(), 2);
+    // Opening the database to read leaves them; a process that stores uploads (the
+    // service, `tonghop ingest`, `tonghop ingest-dir`) sweeps them as it opens it.
+    tonghop::app::open_database(&db.config()).unwrap();
+    assert_eq!(submissions::rows_of(&mut conn, abandoned).unwrap().len(), 2);
+    tonghop::app::open_database_for_uploads(&db.config()).unwrap();
     assert_eq!(submissions::rows_of(&mut conn, abandoned).unwrap().len(), 0);
     assert_eq!(submissions::rows_of(&mut conn, reading).unwrap().len(), 2);
     assert_eq!(submissions::rows_of(&mut conn, processed).unwrap().len(), 2);

@@ -338,7 +338,8 @@ pub fn ingest_read(
 }
 
 /// Deletes the rows of uploads a crash left without an outcome (see [`store`]); returns
-/// how many. The service runs it as it starts.
+/// how many. Processes that store uploads run it as they open the database
+/// ([`crate::app::open_database_for_uploads`]).
 pub fn sweep_abandoned_rows(conn: &mut DbConnection) -> AppResult<usize> {
     store::sweep_abandoned(conn)
 }

@@ -8,8 +8,9 @@
 //! lock is held for milliseconds at a time and never for the read, which may take seconds.
 //! The rows count only once the final transaction sets the `processed` outcome: readers
 //! read rows of processed submissions only; a restart (the rows were not the report's after
-//! all), a rejection or a failure deletes them, and rows a crash left behind are swept at
-//! start-up ([`submissions::sweep_unfinished_rows`]).
+//! all), a rejection or a failure deletes them, and rows a crash left behind are swept when
+//! a process that stores uploads opens the database: the service, `tonghop ingest` and
+//! `tonghop ingest-dir` ([`submissions::sweep_unfinished_rows`]).
 
 use std::sync::mpsc;
 use std::thread::{Scope, ScopedJoinHandle};
