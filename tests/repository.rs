@@ -67,11 +67,7 @@ fn demo_loads_once_with_every_part(db: TestDb) {
 fn originals_are_kept_byte_for_byte_and_versioned(db: TestDb) {
     let pool = db.open();
     let mut conn = pool.get().unwrap();
-    demo::load(&mut conn).unwrap();
-    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
-    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
-        .unwrap()
-        .unwrap();
+    let (plan, agency) = demo_plan_and_agency(&mut conn);
     // Every byte value, a NUL in the middle, and non-UTF-8 sequences.
     let bytes: Vec<u8> = (0..=255u8).chain([0, 0xff, 0xfe, 0x00, 0xc3]).collect();
     let new = |bytes: &'static [u8]| submissions::NewSubmission {
@@ -223,16 +219,12 @@ fn concurrent_uploads_are_each_stored_once(db: TestDb) {
 fn report_rows_are_stored_whole_across_insert_chunks(db: TestDb) {
     let pool = db.open();
     let mut conn = pool.get().unwrap();
-    demo::load(&mut conn).unwrap();
-    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    let (plan, agency) = demo_plan_and_agency(&mut conn);
     let task_ids: Vec<i64> = plans::tasks_of(&mut conn, plan.id)
         .unwrap()
         .iter()
         .map(|t| t.id)
         .collect();
-    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
-        .unwrap()
-        .unwrap();
     for (period, count) in [("2023-05", 181usize), ("2023-06", 257)] {
         let stored_id = store_submission(&mut conn, plan.id, agency.id, period);
         let rows: Vec<submissions::NewReportRow> = (0..count)
@@ -315,12 +307,8 @@ fn report_rows_keep_their_keys(db: TestDb) {
 
     let pool = db.open();
     let mut conn = pool.get().unwrap();
-    demo::load(&mut conn).unwrap();
-    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
+    let (plan, agency) = demo_plan_and_agency(&mut conn);
     let tasks = plans::tasks_of(&mut conn, plan.id).unwrap();
-    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
-        .unwrap()
-        .unwrap();
     let demo_rows = count_rows(&mut conn);
     let kept = store_submission(&mut conn, plan.id, agency.id, "2023-05");
     let dropped = store_submission(&mut conn, plan.id, agency.id, "2023-06");
@@ -396,15 +384,12 @@ fn report_rows_keep_their_keys(db: TestDb) {
 }
 
 /// Rows stored as an upload was read count only once it is processed; those of an upload
-/// the process left `received` long ago are swept at start-up, and nothing else is.
+/// the process left `received` long ago are swept when a process that stores uploads opens
+/// the database, and nothing else is.
 fn rows_of_uploads_left_unfinished_are_swept(db: TestDb) {
     let pool = db.open();
     let mut conn = pool.get().unwrap();
-    demo::load(&mut conn).unwrap();
-    let plan = plans::find(&mut conn, "13/KH-UBND").unwrap();
-    let agency = agencies::find_by_spelling(&mut conn, "Trà Vinh", "Sở Y tế")
-        .unwrap()
-        .unwrap();
+    let (plan, agency) = demo_plan_and_agency(&mut conn);
     let long_ago = tonghop::db::now_utc() - chrono::TimeDelta::hours(3);
     let abandoned = store_submission(&mut conn, plan.id, agency.id, "2023-05");
     submissions::set_uploaded_at(&mut conn, abandoned, long_ago).unwrap();
@@ -433,6 +418,18 @@ fn rows_of_uploads_left_unfinished_are_swept(db: TestDb) {
     assert_eq!(submissions::rows_of(&mut conn, reading).unwrap().len(), 2);
     assert_eq!(submissions::rows_of(&mut conn, processed).unwrap().len(), 2);
     assert_eq!(pipeline::sweep_abandoned_rows(&mut conn).unwrap(), 0);
+}
+
+/// The demo data loaded: its plan and one of its agencies (Sở Y tế).
+fn demo_plan_and_agency(
+    conn: &mut tonghop::db::DbConnection,
+) -> (tonghop::db::plans::Plan, tonghop::db::agencies::Agency) {
+    demo::load(conn).unwrap();
+    let plan = plans::find(conn, "13/KH-UBND").unwrap();
+    let agency = agencies::find_by_spelling(conn, "Trà Vinh", "Sở Y tế")
+        .unwrap()
+        .unwrap();
+    (plan, agency)
 }
 
 /// A report row of `submission_id` on `task_id`.
