@@ -27,7 +27,7 @@
 //! [`read_isolated`] blocks the calling thread for up to the timeout: call it from a blocking
 //! pool (`actix_web::web::block`) and bound how many run at once.
 
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -349,6 +349,16 @@ struct Pieces<'a> {
 
 impl Read for Pieces<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let piece = self.fill_buf()?;
+        let n = buf.len().min(piece.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Pieces<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         use std::io::ErrorKind;
         while self.at == self.piece.len() {
             let wait = self.deadline.saturating_duration_since(Instant::now());
@@ -363,10 +373,11 @@ impl Read for Pieces<'_> {
                 }
             }
         }
-        let n = buf.len().min(self.piece.len() - self.at);
-        buf[..n].copy_from_slice(&self.piece[self.at..self.at + n]);
+        Ok(&self.piece[self.at..])
+    }
+
+    fn consume(&mut self, n: usize) {
         self.at += n;
-        Ok(n)
     }
 }
 

@@ -2,8 +2,10 @@
 //!
 //! An xlsx sheet is handed on row by row as calamine reads it, its merged areas first, so
 //! neither the reader child nor the server holds it whole ([`stream_xlsx_sheet`]); a sheet
-//! that cannot be (rows out of order, fewer rows declared than it has) is dropped and read
-//! whole, and reads the same. Other formats are read a sheet at a time.
+//! that cannot be (rows or columns out of order, fewer rows declared than it has) is dropped
+//! and read whole, and reads the same. A streamed row's shared strings stay borrowed from
+//! calamine until the sink has them ([`ReadSink::row_of_refs`]): the reader child writes them
+//! into its answer without a copy of its own. Other formats are read a sheet at a time.
 //!
 //! The grid is built sparsely, one cell at a time, and every cell is charged to a budget
 //! (cells a row must hold to reach its last value, bytes of text) before it is stored. For
@@ -52,6 +54,35 @@ pub struct ReadOutcome<G = Grid> {
 pub(crate) trait ReadSink: GridSink {
     /// The workbook's format, known before any sheet.
     fn format(&mut self, format: Format);
+
+    /// The next row of the sheet begun last, as a streaming reader gives it: `width` cells
+    /// wide, its non-empty `cells` in ascending columns, texts still borrowed from the
+    /// workbook. Same as [`GridSink::row`] of those cells; a sink that only passes the row on
+    /// (the reader child's answer) copies no text.
+    fn row_of_refs(&mut self, width: usize, cells: &[(u32, CellRef<'_>)]) {
+        let mut row = vec![Cell::Empty; width];
+        for (col, value) in cells {
+            row[*col as usize] = value.to_cell();
+        }
+        self.row(row);
+    }
+}
+
+/// A cell of a row being streamed: a shared string borrowed from the workbook, or a value
+/// of its own (numbers, dates, inline strings, errors).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CellRef<'a> {
+    Text(&'a str),
+    Owned(Cell),
+}
+
+impl CellRef<'_> {
+    pub(crate) fn to_cell(&self) -> Cell {
+        match self {
+            CellRef::Text(t) => Cell::Text((*t).into()),
+            CellRef::Owned(cell) => cell.clone(),
+        }
+    }
 }
 
 /// Collects a read into a [`Grid`].
@@ -219,6 +250,33 @@ impl Budget<'_> {
             Cell::Number(n) if !n.is_finite() => Cell::Error("#NUM!".into()),
             other => other,
         };
+        self.check_position(sheet, row, col)?;
+        if let Cell::Text(t) | Cell::Error(t) = &cell {
+            self.charge_text(t.len())?;
+        }
+        Ok(Some(cell))
+    }
+
+    /// [`Budget::admit`] for a cell whose text is borrowed.
+    fn admit_ref<'v>(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        value: CellRef<'v>,
+    ) -> Result<Option<CellRef<'v>>, ReadError> {
+        match value {
+            CellRef::Text("") => Ok(None),
+            CellRef::Text(t) => {
+                self.check_position(sheet, row, col)?;
+                self.charge_text(t.len())?;
+                Ok(Some(CellRef::Text(t)))
+            }
+            CellRef::Owned(cell) => Ok(self.admit(sheet, row, col, cell)?.map(CellRef::Owned)),
+        }
+    }
+
+    fn check_position(&self, sheet: &str, row: u32, col: u32) -> Result<(), ReadError> {
         let limits = self.limits;
         if row >= limits.max_rows {
             return Err(ReadError::too_large(format!(
@@ -235,16 +293,18 @@ impl Budget<'_> {
                 limits.max_columns
             )));
         }
-        if let Cell::Text(t) | Cell::Error(t) = &cell {
-            self.text += t.len() as u64;
-            if self.text > limits.max_text_bytes {
-                return Err(ReadError::too_large(format!(
-                    "các ô chứa hơn {} chữ, quá giới hạn",
-                    human_bytes(limits.max_text_bytes)
-                )));
-            }
+        Ok(())
+    }
+
+    fn charge_text(&mut self, bytes: usize) -> Result<(), ReadError> {
+        self.text += bytes as u64;
+        if self.text > self.limits.max_text_bytes {
+            return Err(ReadError::too_large(format!(
+                "các ô chứa hơn {} chữ, quá giới hạn",
+                human_bytes(self.limits.max_text_bytes)
+            )));
         }
-        Ok(Some(cell))
+        Ok(())
     }
 
     /// Stores an admitted `cell` in column `col` of `line`, charging the cells the row must
@@ -252,16 +312,22 @@ impl Budget<'_> {
     fn place(&mut self, line: &mut Vec<Cell>, col: u32, cell: Cell) -> Result<(), ReadError> {
         let c = col as usize;
         if line.len() <= c {
-            self.cells += (c + 1 - line.len()) as u64;
-            if self.cells > self.limits.max_cells {
-                return Err(ReadError::too_large(format!(
-                    "bảng tính có hơn {} ô (kể cả ô trống nằm xen giữa các ô có dữ liệu), vượt giới hạn",
-                    self.limits.max_cells
-                )));
-            }
+            self.widen(line.len(), c + 1)?;
             line.resize(c + 1, Cell::Empty);
         }
         line[c] = cell;
+        Ok(())
+    }
+
+    /// Charges a row growing from `from` to `to` cells.
+    fn widen(&mut self, from: usize, to: usize) -> Result<(), ReadError> {
+        self.cells += (to - from) as u64;
+        if self.cells > self.limits.max_cells {
+            return Err(ReadError::too_large(format!(
+                "bảng tính có hơn {} ô (kể cả ô trống nằm xen giữa các ô có dữ liệu), vượt giới hạn",
+                self.limits.max_cells
+            )));
+        }
         Ok(())
     }
 
@@ -623,8 +689,8 @@ fn xlsx_cells<'w, 'b>(
 ///
 /// `Ok(false)` when it cannot, and nothing is kept of the attempt: the sheet declares fewer
 /// rows than it has (or none), its areas (`dims`, from the scan) charged ahead put it over
-/// the budget, or a cell comes after a later row's. The caller then reads the sheet whole,
-/// which gives the same answer as ever.
+/// the budget, a cell comes after a later row's, or a row gives a column twice or out of
+/// order. The caller then reads the sheet whole, which gives the same answer as ever.
 fn stream_xlsx_sheet(
     wb: &mut Xlsx<Cursor<&[u8]>>,
     meta: &calamine::Sheet,
@@ -645,16 +711,22 @@ fn stream_xlsx_sheet(
     let hidden = meta.visible != SheetVisible::Visible;
     out.sink
         .begin_sheet(meta.name.clone(), hidden, merges, declared);
-    let mut row: Vec<Cell> = Vec::new();
-    // The row being filled, and whether any cell was stored.
+    // The row being filled (its non-empty cells, shared strings borrowed, in ascending
+    // columns, one buffer for every row) and how wide it is; its number, and whether any
+    // cell was stored.
+    let mut row: Vec<(u32, CellRef<'_>)> = Vec::new();
+    let mut width = 0usize;
     let mut at = 0usize;
     let mut any = false;
     let streamed = loop {
         match cells.next_cell() {
             Ok(Some(cell)) => {
                 let (r, c) = cell.get_position();
-                let value = cell_from_ref(cell.get_value());
-                let value = match out.budget.admit(&meta.name, r, c, value) {
+                let value = match cell.get_value() {
+                    DataRef::SharedString(s) => CellRef::Text(s),
+                    other => CellRef::Owned(cell_from_ref(other)),
+                };
+                let value = match out.budget.admit_ref(&meta.name, r, c, value) {
                     Ok(Some(value)) => value,
                     Ok(None) => continue,
                     Err(e) => break Err(SheetFail::Limit(e)),
@@ -664,13 +736,21 @@ fn stream_xlsx_sheet(
                     break Ok(false);
                 }
                 while at < r {
-                    out.sink.row(std::mem::take(&mut row));
+                    out.sink.row_of_refs(width, &row);
+                    row.clear();
+                    width = 0;
                     at += 1;
                 }
+                // A column again or out of order: read whole, where the last value wins.
+                if (c as usize) < width {
+                    break Ok(false);
+                }
                 any = true;
-                if let Err(e) = out.budget.place(&mut row, c, value) {
+                if let Err(e) = out.budget.widen(width, c as usize + 1) {
                     break Err(SheetFail::Limit(e));
                 }
+                width = c as usize + 1;
+                row.push((c, value));
             }
             Ok(None) => break Ok(true),
             Err(e) => break Err(SheetFail::Bad(e.to_string())),
@@ -687,7 +767,7 @@ fn stream_xlsx_sheet(
         };
     }
     let rows = if any {
-        out.sink.row(row);
+        out.sink.row_of_refs(width, &row);
         at + 1
     } else {
         0
@@ -1083,5 +1163,32 @@ mod tests {
             assert!(calls.contains(&"drop".to_string()), "{calls:?}");
             assert_eq!(three_rows_grid(&lying), expected_rows());
         }
+    }
+
+    #[test]
+    fn a_row_giving_a_column_out_of_order_or_twice_is_read_whole() {
+        // The second row's two cells swapped: the same grid.
+        let swapped = three_rows(|part| {
+            let a = part.find("<c r=\"A2\"").unwrap();
+            let b = part.find("<c r=\"B2\"").unwrap();
+            let end = b + part[b..].find("</c>").unwrap() + 4;
+            format!(
+                "{}{}{}{}",
+                &part[..a],
+                &part[b..end],
+                &part[a..b],
+                &part[end..]
+            )
+        });
+        let calls = recorded(&swapped);
+        assert!(calls.contains(&"drop".to_string()), "{calls:?}");
+        assert_eq!(three_rows_grid(&swapped), expected_rows());
+        // A2 given twice: the last value stays, as in a sheet read whole.
+        let twice = three_rows(|part| part.replace("<c r=\"B2\"", "<c r=\"A2\""));
+        let calls = recorded(&twice);
+        assert!(calls.contains(&"drop".to_string()), "{calls:?}");
+        let mut expected = expected_rows();
+        expected[1] = vec!["b1".into()];
+        assert_eq!(three_rows_grid(&twice), expected);
     }
 }

@@ -19,11 +19,11 @@
 //! length against what is left of the answer's size cap, so a garbled answer is an error,
 //! never a huge allocation.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use chrono::DateTime;
 
-use super::parse::{ReadOutcome, ReadSink};
+use super::parse::{CellRef, ReadOutcome, ReadSink};
 use super::sniff::Format;
 use super::ReadError;
 use crate::ingest::grid::{Cell, Grid, GridSink, Merge};
@@ -182,36 +182,7 @@ impl<W: Write> GridSink for AnswerWriter<W> {
         let filled = row.iter().filter(|c| !matches!(c, Cell::Empty)).count();
         self.u32(filled);
         for (col, cell) in row.iter().enumerate() {
-            match cell {
-                Cell::Empty => continue,
-                Cell::Text(t) => {
-                    self.u32(col);
-                    self.u8(CELL_TEXT);
-                    self.str(t);
-                }
-                Cell::Error(t) => {
-                    self.u32(col);
-                    self.u8(CELL_ERROR);
-                    self.str(t);
-                }
-                Cell::Number(n) => {
-                    self.u32(col);
-                    self.u8(CELL_NUMBER);
-                    self.put(&n.to_le_bytes());
-                }
-                Cell::Bool(b) => {
-                    self.u32(col);
-                    self.u8(CELL_BOOL);
-                    self.u8(u8::from(*b));
-                }
-                Cell::DateTime(d) => {
-                    self.u32(col);
-                    self.u8(CELL_DATE_TIME);
-                    let utc = d.and_utc();
-                    self.put(&utc.timestamp().to_le_bytes());
-                    self.put(&utc.timestamp_subsec_nanos().to_le_bytes());
-                }
-            }
+            self.cell(col, cell);
         }
     }
 
@@ -224,6 +195,54 @@ impl<W: Write> ReadSink for AnswerWriter<W> {
     fn format(&mut self, format: Format) {
         self.u8(FORMAT);
         self.u8(format_code(format));
+    }
+
+    /// The same bytes as [`GridSink::row`] of those cells, the borrowed texts written
+    /// straight from the workbook's shared strings.
+    fn row_of_refs(&mut self, width: usize, cells: &[(u32, CellRef<'_>)]) {
+        self.u8(ROW);
+        self.u32(width);
+        self.u32(cells.len());
+        for (col, value) in cells {
+            match value {
+                CellRef::Text(t) => self.text_cell(*col as usize, CELL_TEXT, t),
+                CellRef::Owned(cell) => self.cell(*col as usize, cell),
+            }
+        }
+    }
+}
+
+impl<W: Write> AnswerWriter<W> {
+    /// One non-empty cell of a row (an empty one is not written).
+    fn cell(&mut self, col: usize, cell: &Cell) {
+        match cell {
+            Cell::Empty => {}
+            Cell::Text(t) => self.text_cell(col, CELL_TEXT, t),
+            Cell::Error(t) => self.text_cell(col, CELL_ERROR, t),
+            Cell::Number(n) => {
+                self.u32(col);
+                self.u8(CELL_NUMBER);
+                self.put(&n.to_le_bytes());
+            }
+            Cell::Bool(b) => {
+                self.u32(col);
+                self.u8(CELL_BOOL);
+                self.u8(u8::from(*b));
+            }
+            Cell::DateTime(d) => {
+                self.u32(col);
+                self.u8(CELL_DATE_TIME);
+                let utc = d.and_utc();
+                self.put(&utc.timestamp().to_le_bytes());
+                self.put(&utc.timestamp_subsec_nanos().to_le_bytes());
+            }
+        }
+    }
+
+    fn text_cell(&mut self, col: usize, kind: u8, text: &str) {
+        self.u32(col);
+        self.u8(kind);
+        self.str(text);
     }
 }
 
@@ -270,8 +289,35 @@ impl<R: Read> Read for Dechunk<R> {
     }
 }
 
-/// Reads an answer of at most `left` bytes (the answer's size cap).
-struct In<R: Read> {
+impl<R: BufRead> BufRead for Dechunk<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.left == 0 {
+            if self.ended {
+                return Ok(&[]);
+            }
+            let mut len = [0u8; 4];
+            self.reader.read_exact(&mut len)?;
+            self.left = u32::from_le_bytes(len) as usize;
+            self.ended = self.left == 0;
+        }
+        let left = self.left;
+        let buf = self.reader.fill_buf()?;
+        if buf.is_empty() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(&buf[..buf.len().min(left)])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.reader.consume(n);
+        self.left -= n;
+    }
+}
+
+/// Reads an answer of at most `left` bytes (the answer's size cap). Values are taken
+/// straight from the buffer of the piece at hand; only one that straddles two pieces is
+/// gathered by a copy.
+struct In<R: BufRead> {
     reader: R,
     left: usize,
 }
@@ -311,7 +357,7 @@ impl From<&str> for DecodeError {
 
 type Decoded<T> = Result<T, DecodeError>;
 
-impl<R: Read> In<R> {
+impl<R: BufRead> In<R> {
     /// Checks that `n` more bytes fit in the answer.
     fn claim(&mut self, n: usize) -> Decoded<()> {
         if n > self.left {
@@ -322,6 +368,12 @@ impl<R: Read> In<R> {
     }
     fn array<const N: usize>(&mut self) -> Decoded<[u8; N]> {
         self.claim(N)?;
+        let buf = self.reader.fill_buf().map_err(DecodeError::Io)?;
+        if let Some(at_hand) = buf.get(..N) {
+            let a = at_hand.try_into().expect("N bytes");
+            self.reader.consume(N);
+            return Ok(a);
+        }
         let mut a = [0u8; N];
         self.reader.read_exact(&mut a).map_err(DecodeError::Io)?;
         Ok(a)
@@ -332,10 +384,19 @@ impl<R: Read> In<R> {
     fn u32(&mut self) -> Decoded<usize> {
         Ok(u32::from_le_bytes(self.array()?) as usize)
     }
-    /// The next `n` bytes, read straight into their own vector.
+    /// The next `n` bytes, in a vector of their own.
     fn bytes(&mut self, n: usize) -> Decoded<Vec<u8>> {
-        self.claim(n)?;
         // Claimed against the answer's cap first, so `n` is bounded before it is allocated.
+        self.claim(n)?;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let buf = self.reader.fill_buf().map_err(DecodeError::Io)?;
+        if let Some(at_hand) = buf.get(..n) {
+            let v = at_hand.to_vec();
+            self.reader.consume(n);
+            return Ok(v);
+        }
         let mut v = vec![0; n];
         self.reader.read_exact(&mut v).map_err(DecodeError::Io)?;
         Ok(v)
@@ -374,7 +435,7 @@ pub(crate) fn decode(bytes: &[u8], max_cells: u64) -> Decoded<Reply> {
 /// `grid`; on an error (a stream that ends early is [`DecodeError::Io`]) it holds part of a
 /// workbook, to be thrown away. Reads the answer to its end and no further.
 pub(crate) fn decode_from<S: GridSink>(
-    reader: impl Read,
+    reader: impl BufRead,
     cap: usize,
     max_cells: u64,
     mut sink: S,
@@ -430,7 +491,7 @@ pub(crate) fn decode_from<S: GridSink>(
     }
 }
 
-fn decode_sheet<R: Read>(r: &mut In<R>, sink: &mut impl GridSink) -> Decoded<()> {
+fn decode_sheet<R: BufRead>(r: &mut In<R>, sink: &mut impl GridSink) -> Decoded<()> {
     let name = r.str()?;
     let hidden = r.u8()? != 0;
     let merges = (0..r.count(16)?)
@@ -449,7 +510,7 @@ fn decode_sheet<R: Read>(r: &mut In<R>, sink: &mut impl GridSink) -> Decoded<()>
     Ok(())
 }
 
-fn decode_row<R: Read>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Vec<Cell>> {
+fn decode_row<R: BufRead>(r: &mut In<R>, cells_left: &mut u64) -> Decoded<Vec<Cell>> {
     let len = r.u32()?;
     let filled = r.count(6)?;
     if filled > len {
@@ -612,6 +673,46 @@ mod tests {
     }
 
     #[test]
+    fn a_row_of_borrowed_cells_is_written_as_the_same_row_owned() {
+        let date = chrono::NaiveDate::from_ymd_opt(2023, 11, 5)
+            .unwrap()
+            .and_hms_opt(8, 30, 0)
+            .unwrap();
+        let refs = [
+            (1, CellRef::Text("Nhiệm vụ")),
+            (2, CellRef::Owned(Cell::Number(2.5))),
+            (4, CellRef::Owned(Cell::Text("nội tuyến".into()))),
+            (5, CellRef::Owned(Cell::Error("#REF!".into()))),
+            (6, CellRef::Owned(Cell::Bool(false))),
+            (9, CellRef::Owned(Cell::DateTime(date))),
+        ];
+        let owned: Vec<Cell> = {
+            let mut row = vec![Cell::Empty; 10];
+            for (col, value) in &refs {
+                row[*col as usize] = value.to_cell();
+            }
+            row
+        };
+        let answer = |write: &dyn Fn(&mut AnswerWriter<&mut Vec<u8>>)| {
+            let mut bytes = Vec::new();
+            let mut writer = AnswerWriter::new(&mut bytes);
+            writer.begin_sheet("Báo cáo".into(), false, Vec::new(), 2);
+            write(&mut writer);
+            writer.end(&[]).unwrap();
+            bytes
+        };
+        let borrowed = answer(&|w| {
+            w.row_of_refs(10, &refs);
+            w.row_of_refs(0, &[]);
+        });
+        let copied = answer(&|w| {
+            w.row(owned.clone());
+            w.row(Vec::new());
+        });
+        assert_eq!(borrowed, copied);
+    }
+
+    #[test]
     fn a_large_answer_travels_in_chunks_and_ends_where_it_ends() {
         let rows: Vec<Vec<Cell>> = (0..5000)
             .map(|i| {
@@ -639,5 +740,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(stream, b"next");
+        // In pieces of every small size: values straddling two pieces are gathered.
+        for size in 1..=9 {
+            let pieces = io::BufReader::with_capacity(size, &bytes[..]);
+            match decode_from(pieces, usize::MAX, u64::MAX, Grid::default()).unwrap() {
+                Reply::Ok(back) => assert_eq!(back.grid, grid, "pieces of {size}"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }
