@@ -644,6 +644,14 @@ mod tests {
             Err(DecodeError::Garbled(why)) => assert_eq!(why, "unknown format"),
             other => panic!("a garbled answer: {other:?}"),
         }
+        // A text that is not UTF-8.
+        let mut garbled = bytes.clone();
+        let at = garbled.windows(3).position(|w| w == b"STT").unwrap();
+        garbled[at + 1] = 0xFF;
+        match decode(&garbled, 100) {
+            Err(DecodeError::Garbled(why)) => assert!(why.contains("utf-8"), "{why}"),
+            other => panic!("a text not UTF-8: {other:?}"),
+        }
         let rejected = written(&Reply::Rejected(ReadError::Encrypted));
         assert!(matches!(
             decode(&rejected, 100).unwrap(),
