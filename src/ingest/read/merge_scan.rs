@@ -80,6 +80,18 @@ impl<'a> SheetParts<'a> {
         Some(SheetParts { archive, parts })
     }
 
+    /// [`SheetParts::merged_areas`] of every sheet, by name.
+    pub fn merged_areas_of_all(&mut self) -> HashMap<String, Option<Vec<Dimensions>>> {
+        let names: Vec<String> = self.parts.keys().cloned().collect();
+        names
+            .into_iter()
+            .map(|name| {
+                let areas = self.merged_areas(&name);
+                (name, areas)
+            })
+            .collect()
+    }
+
     /// The merged areas of `sheet`, as calamine would give them, or `None` when they could
     /// not be found this way.
     pub fn merged_areas(&mut self, sheet: &str) -> Option<Vec<Dimensions>> {

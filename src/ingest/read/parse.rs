@@ -619,18 +619,49 @@ fn xlsx_error(e: XlsxError) -> ReadError {
     }
 }
 
-fn read_xlsx(bytes: &[u8], mut out: Collector) -> Result<Vec<String>, ReadError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
-    let metas = wb.sheets_metadata().to_vec();
+/// A workbook this large has its merged areas scanned on a thread of its own while calamine
+/// opens it (shared strings, styles): its first row comes that much sooner. A small one
+/// does both in turn (a thread per file costs more than it saves).
+const SCAN_ALONGSIDE_BYTES: usize = 1024 * 1024;
+
+fn read_xlsx(bytes: &[u8], out: Collector) -> Result<Vec<String>, ReadError> {
+    read_xlsx_scanning(bytes, out, bytes.len() >= SCAN_ALONGSIDE_BYTES)
+}
+
+/// [`read_xlsx`], the merged areas scanned on a thread of their own when `alongside`.
+fn read_xlsx_scanning(
+    bytes: &[u8],
+    mut out: Collector,
+    alongside: bool,
+) -> Result<Vec<String>, ReadError> {
     // Merged areas by a quick scan of each sheet's part, before its cells: a reader of the
     // rows as they come needs them first. Where the scan cannot answer, the sheet is read
     // whole and calamine reads its areas afterwards (a second full parse of the sheet).
-    let mut parts = merge_scan::SheetParts::resolve(bytes);
+    let scan_all = || {
+        merge_scan::SheetParts::resolve(bytes)
+            .map(|mut parts| parts.merged_areas_of_all())
+            .unwrap_or_default()
+    };
+    let open = || Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error);
+    let (mut wb, mut scanned_areas) = if alongside {
+        std::thread::scope(|scope| {
+            let scan = scope.spawn(scan_all);
+            let wb = open();
+            // A panic of the scan goes on to `parse_into`'s guard, as it did in turn.
+            let areas = scan
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, ReadError>((wb?, areas))
+        })?
+    } else {
+        (open()?, scan_all())
+    };
+    let metas = wb.sheets_metadata().to_vec();
     for meta in &metas {
         if out.skip_type(meta) {
             continue;
         }
-        let scanned = parts.as_mut().and_then(|p| p.merged_areas(&meta.name));
+        let scanned = scanned_areas.remove(&meta.name).flatten();
         let saved = out.budget;
         let streamed = match &scanned {
             Some(dims) => stream_xlsx_sheet(&mut wb, meta, dims, &mut out),
@@ -1059,6 +1090,27 @@ mod tests {
         let mut recording = Recording::default();
         parse_into(bytes, &limits(), &mut recording).unwrap();
         recording.calls
+    }
+
+    #[test]
+    fn merged_areas_scanned_alongside_the_opening_read_the_same() {
+        for bytes in [
+            three_rows(|part| part),
+            crate::bench::generate_merged_report(50, 0).unwrap(),
+        ] {
+            let read = |alongside: bool| {
+                let limits = limits();
+                let mut recording = Recording::default();
+                let notes =
+                    read_xlsx_scanning(&bytes, Collector::new(&limits, &mut recording), alongside)
+                        .unwrap();
+                (recording.calls, notes)
+            };
+            let (calls, notes) = read(true);
+            assert!(calls[0].contains(" areas,") && !calls[0].contains("(0 areas"));
+            assert!(!calls.contains(&"drop".to_string()), "{calls:?}");
+            assert_eq!((calls, notes), read(false));
+        }
     }
 
     /// A three-row sheet with a merged area, its sheet part rewritten by `edit`.
