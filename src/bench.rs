@@ -301,6 +301,15 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
         }
         Ok(())
     })?;
+    // What isolation alone costs: the same files read by the reader child and received as
+    // grids, one after another on one thread, nothing laid out or stored.
+    let (isolated_many, _) = timed(|| {
+        for bytes in &files {
+            crate::ingest::read::read_isolated(bytes, &reader.limits, &reader.program)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        Ok(())
+    })?;
     let db = fresh_db(dir, "month.db")?;
     let agencies: Vec<String> = {
         let mut conn = db.get()?;
@@ -360,6 +369,11 @@ fn run_ingest(options: &BenchOptions, dir: &std::path::Path) -> AppResult<()> {
     println!(
         "  đọc thô bằng calamine, một luồng: {:.3} s",
         raw_many.as_secs_f64()
+    );
+    println!(
+        "  đọc cách ly bằng tiến trình đọc, một luồng, không nhận dạng và không lưu: {:.3} s = {:.2} × đọc thô",
+        isolated_many.as_secs_f64(),
+        isolated_many.as_secs_f64() / raw_many.as_secs_f64()
     );
     println!(
         "  toàn bộ quy trình, hai luồng: {:.3} s = {:.2} × đọc thô (mục tiêu ≤ 1,3 ×); {:.1} ms mỗi tệp",
