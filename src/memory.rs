@@ -18,6 +18,19 @@ pub fn release_free_heap() {
     }
 }
 
+/// Makes every thread allocate from the main arena (glibc on Linux; nothing elsewhere).
+/// glibc gives a thread that allocates while another holds the main arena an arena of its
+/// own, reserving 64 MB of address space for it (up to twice that while aligning it): in a
+/// process whose address space is bounded (`RLIMIT_AS`, the reader child), that is memory
+/// its reads can no longer use. Meant for a process with few, mostly idle, threads.
+pub fn one_arena_for_all_threads() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's tuning; M_ARENA_MAX takes a count.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// Peak resident memory of one step: the absolute peak and its rise over the resident size
 /// when the step began.
 #[derive(Debug, Clone, Copy)]

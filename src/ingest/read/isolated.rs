@@ -230,6 +230,9 @@ fn restrict_self(limits: &ReadLimits) {
             eprintln!("read-sheet: setrlimit(AS): {}", io::Error::last_os_error());
         }
     }
+    // The child's second thread (`parse`'s merged-area scan of a large workbook) would
+    // otherwise reserve ~120 MB of the address space `RLIMIT_AS` bounds.
+    crate::memory::one_arena_for_all_threads();
     // No PR_SET_PDEATHSIG: it fires when the *thread* that spawned the child ends, which would
     // kill pooled children whenever a worker thread retires. A child learns that the server
     // died from its stdin closing (idle) or its stdout breaking (busy), and the CPU limit
