@@ -352,11 +352,7 @@ struct Pieces<'a> {
 
 impl Read for Pieces<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let piece = self.fill_buf()?;
-        let n = buf.len().min(piece.len());
-        buf[..n].copy_from_slice(&piece[..n]);
-        self.consume(n);
-        Ok(n)
+        wire::read_buffered(self, buf)
     }
 }
 

@@ -261,32 +261,27 @@ pub(crate) fn write_reply(reply: &Reply, writer: impl Write) -> io::Result<()> {
 }
 
 /// The chunks of one answer read as one stream, which ends at the empty chunk.
-struct Dechunk<R: Read> {
+struct Dechunk<R: BufRead> {
     reader: R,
     /// Bytes left in the current chunk.
     left: usize,
     ended: bool,
 }
 
-impl<R: Read> Read for Dechunk<R> {
+impl<R: BufRead> Read for Dechunk<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.left == 0 {
-            if self.ended {
-                return Ok(0);
-            }
-            let mut len = [0u8; 4];
-            self.reader.read_exact(&mut len)?;
-            self.left = u32::from_le_bytes(len) as usize;
-            self.ended = self.left == 0;
-        }
-        let n = buf.len().min(self.left);
-        let got = self.reader.read(&mut buf[..n])?;
-        if got == 0 && n > 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        self.left -= got;
-        Ok(got)
+        read_buffered(self, buf)
     }
+}
+
+/// [`Read::read`] of a reader whose bytes are already in its buffer ([`BufRead`]): copies
+/// what is at hand, waiting for more only when nothing is.
+pub(super) fn read_buffered(reader: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> {
+    let at_hand = reader.fill_buf()?;
+    let n = buf.len().min(at_hand.len());
+    buf[..n].copy_from_slice(&at_hand[..n]);
+    reader.consume(n);
+    Ok(n)
 }
 
 impl<R: BufRead> BufRead for Dechunk<R> {
