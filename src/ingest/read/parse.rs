@@ -1154,6 +1154,17 @@ mod tests {
             .collect()
     }
 
+    /// `text` with its spans `start..middle` and `middle..end` in the other order.
+    fn swap_spans(text: &str, start: usize, middle: usize, end: usize) -> String {
+        [
+            &text[..start],
+            &text[middle..end],
+            &text[start..middle],
+            &text[end..],
+        ]
+        .concat()
+    }
+
     fn expected_rows() -> Vec<Vec<String>> {
         (0..3)
             .map(|r| vec![format!("a{r}"), format!("b{r}")])
@@ -1183,13 +1194,7 @@ mod tests {
             let start = part.find("<row r=\"1\"").unwrap();
             let middle = part.find("<row r=\"2\"").unwrap();
             let end = part.find("<row r=\"3\"").unwrap();
-            format!(
-                "{}{}{}{}",
-                &part[..start],
-                &part[middle..end],
-                &part[start..middle],
-                &part[end..]
-            )
+            swap_spans(&part, start, middle, end)
         });
         let calls = recorded(&swapped);
         assert_eq!(calls[1], "sheet Sheet1 (1 areas, 4 rows)");
@@ -1224,13 +1229,7 @@ mod tests {
             let a = part.find("<c r=\"A2\"").unwrap();
             let b = part.find("<c r=\"B2\"").unwrap();
             let end = b + part[b..].find("</c>").unwrap() + 4;
-            format!(
-                "{}{}{}{}",
-                &part[..a],
-                &part[b..end],
-                &part[a..b],
-                &part[end..]
-            )
+            swap_spans(&part, a, b, end)
         });
         let calls = recorded(&swapped);
         assert!(calls.contains(&"drop".to_string()), "{calls:?}");
