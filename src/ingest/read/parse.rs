@@ -70,7 +70,7 @@ pub(crate) trait ReadSink: GridSink {
 
 /// A cell of a row being streamed: a shared string borrowed from the workbook, or a value
 /// of its own (numbers, dates, inline strings, errors).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub(crate) enum CellRef<'a> {
     Text(&'a str),
     Owned(Cell),
